@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const port = z.coerce.number().int().min(0).max(65535);
+
+/**
+ * Every environment variable ztv reads, with its default. Nothing else in the code base reads `process.env`.
+ */
+export const envSchema = z.object({
+  /** Name of the cluster this deployment watches; part of every key and fingerprint. */
+  ZTV_CLUSTER: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a DNS-1123 name such as "prod-eu1"').default('default'),
+  /** Prefix for every topic name (tests give each run its own). */
+  ZTV_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-"').default(''),
+  /** Partitions per topic; all topics share it so they co-partition. */
+  ZTV_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(6),
+  /** Comma-separated host:port list. */
+  KAFKA_BROKERS: csv.pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).min(1)).default(['127.0.0.1:9092']),
+  KAFKA_CLIENT_ID: z.string().default('ztv'),
+  /** Replication factor for topics ztv creates (3 in production, 1 on a single broker). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).default(1),
+  DATABASE_URL: z.string().url('a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/ztv'),
+  REDIS_URL: z.string().url('a redis:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix for BullMQ queue names. */
+  ZTV_QUEUE_PREFIX: z.string().default('ztv'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry is started only when this is set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_SERVICE_NAME: z.string().optional(),
+
+  COLLECTOR_HOST: z.string().default('0.0.0.0'),
+  COLLECTOR_PORT: port.default(8443),
+  /** Bearer tokens accepted by the audit webhook and ingest endpoints (comma-separated). */
+  COLLECTOR_TOKENS: csv.default([]),
+  /** PEM file of the CA that signs client certificates accepted instead of a token (enables TLS). */
+  COLLECTOR_CLIENT_CA_FILE: z.string().optional(),
+  COLLECTOR_TLS_CERT_FILE: z.string().optional(),
+  COLLECTOR_TLS_KEY_FILE: z.string().optional(),
+  /** Largest request body accepted, bytes (default 10 MiB). */
+  COLLECTOR_BODY_LIMIT: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+
+  /** Consumer group ids. */
+  RULE_WORKER_GROUP: z.string().default('ztv-rule-worker'),
+  ALERTER_GROUP: z.string().default('ztv-alerter'),
+  /** Path to the YAML config file (routing, rule thresholds, exceptions). */
+  ZTV_CONFIG_FILE: z.string().optional(),
+
+  /** Principals (usernames) allowed to delete or weaken security policies. */
+  POLICY_ADMINS: csv.default([]),
+  /** The mesh root namespace (mesh-wide PeerAuthentication / AuthorizationPolicy). */
+  MESH_ROOT_NAMESPACE: z.string().default('istio-system'),
+  /** Trust domains SPIFFE IDs may belong to. */
+  TRUST_DOMAINS: csv.default(['cluster.local']),
+
+  API_HOST: z.string().default('0.0.0.0'),
+  API_PORT: port.default(8080),
+  DASHBOARD_URL: z.string().url().default('http://127.0.0.1:8080'),
+  ZTV_DATA_DIR: z.string().default('.ztv'),
+  OTEL_ENABLED: bool.default(false),
+});
+
+export type Env = z.infer<typeof envSchema>;

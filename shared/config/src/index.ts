@@ -1,0 +1,2 @@
+export { envSchema, type Env } from './env';
+export { loadEnv, ConfigError } from './load';
