@@ -1,0 +1,181 @@
+import { findingFingerprint, signalIdOf, type Signal, type Subject, type ZtvEvent } from '@ztv/events';
+import type { RulesConfig } from '../config';
+import { ClusterState, type StateSlice } from '../state/cluster-state';
+import { exceptionFor } from './exceptions';
+import type { EventRule, Outcome, Rule, RuleContext, StateRule, Violation } from './types';
+
+export interface EngineOptions {
+  rules: Rule[];
+  config: RulesConfig;
+  cluster: string;
+  /** Injected clock. */
+  clock?: () => Date;
+}
+
+export interface EngineResult {
+  signals: Signal[];
+  outcomes: Outcome[];
+}
+
+interface Firing {
+  subject: Subject;
+  severity: string;
+}
+
+/**
+ * Runs every rule through the same steps: match (event type) → state (applied first) → evaluate → exceptions →
+ * outcome. State rules are diffed per scope against what was firing, so a clear condition emits `resolved`.
+ */
+export class RuleEngine {
+  readonly state: ClusterState;
+  private readonly rules: Rule[];
+  private readonly clock: () => Date;
+  /** ruleId → scope → fingerprint → what is firing. */
+  private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.rules = opts.rules;
+    this.clock = opts.clock ?? (() => new Date());
+    const slices = new Map<string, StateSlice<unknown>>();
+    for (const r of opts.rules) for (const s of r.slices ?? []) slices.set(s.name, s);
+    this.state = new ClusterState([...slices.values()]);
+  }
+
+  get config(): RulesConfig {
+    return this.opts.config;
+  }
+
+  /** Applies an event to the state without evaluating (rebuilding state from the changelog). */
+  load(event: ZtvEvent): void {
+    this.state.apply(event, this.opts.config);
+  }
+
+  process(event: ZtvEvent): EngineResult {
+    this.state.apply(event, this.opts.config);
+    const ctx = this.context();
+    const out: EngineResult = { signals: [], outcomes: [] };
+    for (const rule of this.rules) {
+      if (!rule.on.includes(event.type)) continue;
+      try {
+        if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
+        else this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);
+      } catch (err) {
+        out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: event.id, error: errorText(err) });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Re-checks every scope of every state rule (or only time-dependent ones): the offline evaluation, and the
+   * periodic tick that notices certificates expiring with no new event. `trigger` names the tick in signal ids.
+   */
+  evaluateAll(trigger: { id: string; type: string; time: string }, onlyTimeDependent = false): EngineResult {
+    const ctx = this.context();
+    const out: EngineResult = { signals: [], outcomes: [] };
+    for (const rule of this.rules) {
+      if (rule.kind !== 'state' || (onlyTimeDependent && !rule.timeDependent)) continue;
+      try {
+        this.runScopes(rule, rule.allScopes(ctx), trigger, ctx, out);
+      } catch (err) {
+        out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: trigger.id, error: errorText(err) });
+      }
+    }
+    return out;
+  }
+
+  private context(): RuleContext {
+    return { state: this.state, config: this.opts.config, now: this.clock(), cluster: this.opts.cluster };
+  }
+
+  private runEventRule(rule: EventRule, event: ZtvEvent, ctx: RuleContext, out: EngineResult): void {
+    const quiet = rule.quietPeriodSeconds ?? ctx.config.eventQuietPeriodSeconds;
+    for (const v of rule.check(event, ctx)) this.emit(rule, v, event, ctx, out, quiet);
+  }
+
+  private runScopes(rule: StateRule, scopes: string[], trigger: Trigger, ctx: RuleContext, out: EngineResult): void {
+    let byScope = this.firing.get(rule.id);
+    if (!byScope) this.firing.set(rule.id, (byScope = new Map()));
+    for (const scope of new Set(scopes)) {
+      // A scope is checked whole: a throw here leaves its previous verdict in place (error ≠ violation).
+      const violations = rule.check(scope, ctx);
+      const before = byScope.get(scope) ?? new Map<string, Firing>();
+      const now = new Map<string, Firing>();
+      for (const v of violations) {
+        const fp = this.emitIfNew(rule, v, trigger, ctx, out, before);
+        now.set(fp, { subject: v.subject, severity: v.severity ?? rule.severity });
+      }
+      for (const [fp, f] of before) {
+        if (now.has(fp)) continue;
+        out.outcomes.push({ kind: 'resolve', ruleId: rule.id, fingerprint: fp, subject: f.subject });
+        out.signals.push(this.signal(rule, f.subject, fp, 'resolved', trigger, ctx, {
+          message: `${rule.title}: no longer the case`,
+          evidence: {},
+          severity: f.severity as Signal['severity'],
+        }));
+      }
+      if (now.size) byScope.set(scope, now);
+      else byScope.delete(scope);
+    }
+  }
+
+  /** Emits a firing signal unless the same subject was already firing with the same severity; returns its fingerprint. */
+  private emitIfNew(rule: StateRule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, before: Map<string, Firing>): string {
+    const subject = { cluster: ctx.cluster, ...v.subject };
+    const fp = findingFingerprint(rule.id, ctx.cluster, subject);
+    const prev = before.get(fp);
+    if (prev && prev.severity === (v.severity ?? rule.severity)) return fp;
+    this.emit(rule, v, trigger, ctx, out);
+    return fp;
+  }
+
+  private emit(rule: Rule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, quiet?: number): void {
+    const subject = { cluster: ctx.cluster, ...v.subject };
+    const fp = findingFingerprint(rule.id, ctx.cluster, subject);
+    const reason = exceptionFor(rule.id, v, ctx);
+    const sig = this.signal(rule, subject, fp, 'firing', trigger, ctx, v, quiet);
+    if (reason) {
+      sig.suppressedBy = reason;
+      out.outcomes.push({ kind: 'suppressed', ruleId: rule.id, fingerprint: fp, violation: v, reason });
+    } else {
+      out.outcomes.push({ kind: 'fire', ruleId: rule.id, fingerprint: fp, violation: v });
+    }
+    out.signals.push(sig);
+  }
+
+  private signal(
+    rule: Rule,
+    subject: Subject,
+    fingerprint: string,
+    transition: Signal['transition'],
+    trigger: Trigger,
+    ctx: RuleContext,
+    v: Pick<Violation, 'message' | 'evidence' | 'severity'>,
+    quiet?: number,
+  ): Signal {
+    const s: Signal = {
+      signalId: signalIdOf(rule.id, fingerprint, trigger.id, transition),
+      ruleId: rule.id,
+      transition,
+      severity: v.severity ?? rule.severity,
+      area: rule.area,
+      title: rule.title,
+      message: v.message,
+      cluster: ctx.cluster,
+      subject: { cluster: ctx.cluster, ...subject },
+      fingerprint,
+      evidence: v.evidence,
+      eventId: trigger.id,
+      eventType: trigger.type,
+      time: trigger.time,
+    };
+    if (quiet !== undefined) s.quietPeriodSeconds = quiet;
+    return s;
+  }
+}
+
+type Trigger = { id: string; type: string; time: string };
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

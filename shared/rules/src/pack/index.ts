@@ -1,0 +1,21 @@
+import type { Rule } from '../engine/types';
+import { policyTampered } from './audit/policy-tampered';
+import { networkRules } from './network';
+import { meshRules } from './mesh';
+import { workloadRules } from './workload';
+import { identityRules } from './identity';
+import { flowRules } from './flows';
+
+/** The ZTA baseline v1 rule pack (DESIGN §4). Ids are stable. */
+export const baselineRules: Rule[] = [
+  ...identityRules,
+  ...networkRules,
+  ...meshRules,
+  ...workloadRules,
+  ...flowRules,
+  policyTampered,
+];
+
+export function ruleById(id: string): Rule | undefined {
+  return baselineRules.find((r) => r.id === id);
+}
