@@ -66,6 +66,12 @@ export const rulesConfig = z.object({
   /** Registries images may come from (image-unverified); empty means any registry. */
   allowedRegistries: z.array(z.string()).default([]),
   requireImageDigest: z.boolean().default(true),
+  /**
+   * Signature verifier for image-unverified. Only 'none' exists today: no signature is checked, and the rule says so
+   * in its evidence. A verifier (e.g. cosign / Notation results published as events) must be built before this can
+   * name one; the rules themselves do no I/O.
+   */
+  imageVerifier: z.enum(['none']).default('none'),
   /** CIDRs egress may reach that contain a metadata address (egress-metadata-allowed). */
   metadataEgressAllowList: z.array(z.string()).default([]),
   /** Cloud metadata addresses. */

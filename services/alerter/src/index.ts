@@ -1,0 +1,2 @@
+export { Alerter, type AlerterOptions, type ApplySignals } from './alerter';
+export { decodeSignal } from './decode-signal';

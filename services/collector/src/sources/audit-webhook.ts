@@ -1,0 +1,65 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseAuditEvent, leaseRenewalToClock } from '@ztv/formats';
+import type { DeadLetterInput } from '@ztv/bus';
+import type { ZtvEvent } from '@ztv/events';
+import type { Logger, Metrics } from '@ztv/telemetry';
+import type { EventSink } from '../sink';
+
+/** What the kube-apiserver webhook backend POSTs: an `audit.k8s.io/v1` EventList. */
+const eventList = z.object({
+  apiVersion: z.literal('audit.k8s.io/v1', { error: 'apiVersion must be "audit.k8s.io/v1"' }),
+  kind: z.literal('EventList', { error: 'kind must be "EventList"' }),
+  items: z.array(z.unknown(), { error: 'items must be an array of audit events' }),
+});
+
+export interface AuditWebhookOptions {
+  cluster: string;
+  sink: EventSink;
+  logger: Logger;
+  metrics?: Metrics;
+  clock?: () => Date;
+}
+
+/**
+ * The kube-apiserver audit webhook backend. A malformed batch is refused with a 4xx and nothing is produced; a
+ * well-formed batch is produced whole, with any item that does not normalize sent to the dead-letter topic.
+ */
+export class AuditWebhookSource {
+  static readonly path = '/audit/webhook';
+
+  constructor(private readonly opts: AuditWebhookOptions) {}
+
+  register(app: FastifyInstance, authenticate: (req: never, reply: never) => Promise<void>): void {
+    app.post(AuditWebhookSource.path, { preHandler: authenticate }, async (req, reply) => {
+      const list = eventList.safeParse(req.body);
+      if (!list.success) {
+        this.opts.metrics?.rejected.inc({ source: 'audit-webhook', reason: 'invalid' });
+        const msg = list.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+        return reply.code(400).send({ error: 'bad_request', message: `not an audit.k8s.io/v1 EventList: ${msg.join('; ')}` });
+      }
+      const { events, deadLetters } = this.normalize(list.data.items);
+      this.opts.metrics?.received.inc({ source: 'audit-webhook' }, list.data.items.length);
+      await this.opts.sink.publish(events, deadLetters);
+      return reply.code(200).send({ accepted: events.length, deadLettered: deadLetters.length });
+    });
+  }
+
+  private normalize(items: unknown[]): { events: ZtvEvent[]; deadLetters: Omit<DeadLetterInput, 'time'>[] } {
+    const observedAt = (this.opts.clock?.() ?? new Date()).toISOString();
+    const ctx = { cluster: this.opts.cluster, source: 'audit-webhook', observedAt };
+    const events: ZtvEvent[] = [];
+    const deadLetters: Omit<DeadLetterInput, 'time'>[] = [];
+    items.forEach((item, i) => {
+      const r = parseAuditEvent(item, { ...ctx, file: `audit-webhook items[${i}]` });
+      if (!r.ok) {
+        deadLetters.push({ source: 'audit-webhook', stage: 'parse', reason: r.error.message, raw: JSON.stringify(item) });
+        return;
+      }
+      events.push(r.event);
+      const clock = leaseRenewalToClock(r.event);
+      if (clock) events.push(clock);
+    });
+    return { events, deadLetters };
+  }
+}

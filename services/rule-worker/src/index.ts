@@ -1,0 +1,2 @@
+export { RuleWorker, type RuleWorkerOptions } from './rule-worker';
+export { decodeEvent } from './decode';

@@ -1,0 +1,51 @@
+import kafkajs, { type Admin } from 'kafkajs';
+import { assertTopicMatches } from '../topic-check';
+import type { TopicSpec } from '../types';
+
+const { ConfigResourceTypes } = kafkajs;
+
+/** Specs of the named topics that exist, read from the cluster (partition count, replicas, cleanup.policy). */
+export async function describeKafkaTopics(admin: Admin, names: string[]): Promise<TopicSpec[]> {
+  const existing = new Set(await admin.listTopics());
+  const present = [...new Set(names)].filter((n) => existing.has(n));
+  if (present.length === 0) return [];
+  const [{ topics }, { resources }] = await Promise.all([
+    admin.fetchTopicMetadata({ topics: present }),
+    admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+    }),
+  ]);
+  const policy = new Map(
+    resources.map((r) => [r.resourceName, r.configEntries.find((c) => c.configName === 'cleanup.policy')?.configValue ?? '']),
+  );
+  return topics.map((t) => ({
+    name: t.name,
+    partitions: t.partitions.length,
+    compacted: (policy.get(t.name) ?? '').split(',').includes('compact'),
+    replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+  }));
+}
+
+/** Creates the missing topics, then checks every topic against its spec. */
+export async function ensureKafkaTopics(admin: Admin, specs: TopicSpec[]): Promise<void> {
+  if (specs.length === 0) return;
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.name));
+  if (missing.length > 0) {
+    // Another process may create the same topics at the same time: kafkajs then reports TOPIC_ALREADY_EXISTS as
+    // `false`, and the check below still holds both of us to the same spec.
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.name,
+        numPartitions: s.partitions,
+        // -1: the broker's default.replication.factor.
+        replicationFactor: s.replicationFactor ?? -1,
+        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+  }
+  const actual = new Map((await describeKafkaTopics(admin, specs.map((s) => s.name))).map((t) => [t.name, t]));
+  for (const spec of specs) assertTopicMatches(spec, actual.get(spec.name));
+}

@@ -1,0 +1,154 @@
+import { sql } from 'drizzle-orm';
+import type { Signal } from '@ztv/events';
+import type { Database } from '../client';
+import { StoreConflictError } from '../errors';
+import { findingEvents, findings, type Finding, type NewFindingEvent } from '../schema/index';
+import { anyText, chunks } from '../sql';
+import { foldSignals } from './fold';
+import type { Transition } from './transition';
+
+export interface ApplySignalsOptions {
+  /** The alerter's clock: first/last seen, resolution and event times. */
+  now: Date;
+  /** A resolved finding that fires again within this many seconds flaps (stays one incident) instead of reopening. */
+  flapWindowSeconds: number;
+}
+
+// Rows per multi-row statement, under Postgres's 65,535 bind parameters (findings has 23 columns, events 6).
+const findingsPerStatement = 2_000;
+const eventsPerStatement = 8_000;
+
+/**
+ * Applies a batch of signals in one transaction and returns the transitions, in order per finding, for the caller to
+ * notify on. Idempotent by signal id (DESIGN §1): a signal already recorded in finding_events changes nothing, so a
+ * replayed batch returns no transitions.
+ *
+ * The batch costs a fixed number of round trips, not one per signal: lock the batch's findings, look up which signal
+ * ids were already applied, fold each fingerprint's signals in memory, then one multi-row upsert of the findings and
+ * one multi-row insert of their events.
+ *
+ * Concurrent writers (two alerters on one partition during a rebalance) are serialised by the row locks; one that
+ * loses the race to create a finding re-reads it and folds again. Throws StoreConflictError (retry: true, nothing
+ * written) if the finding_events insert still finds a signal id it did not expect.
+ */
+export async function applySignals(db: Database, signals: readonly Signal[], opts: ApplySignalsOptions): Promise<Transition[]> {
+  if (signals.length === 0) return [];
+  const byFingerprint = groupByFingerprint(signals);
+
+  return db.transaction(async (tx) => {
+    const transitions: Transition[] = [];
+    const events: NewFindingEvent[] = [];
+    let pending = byFingerprint;
+    for (let attempt = 1; pending.size > 0; attempt++) {
+      if (attempt > 2) throw new StoreConflictError('findings kept changing while a signal batch was applied', { fingerprints: [...pending.keys()] });
+      const stored = await lockFindings(tx, [...pending.keys()]);
+      const applied = await appliedSignalIds(tx, [...pending.values()].flatMap((group) => group.map((s) => s.signalId)));
+
+      const folds = [];
+      for (const [fingerprint, group] of pending) {
+        const fresh = group.filter((s) => !applied.has(s.signalId));
+        if (fresh.length === 0) continue;
+        const fold = foldSignals(stored.get(fingerprint), fresh, opts.now, opts.flapWindowSeconds);
+        if (fold.changed && fold.row) folds.push({ ...fold, row: fold.row });
+      }
+
+      const written = await upsertFindings(tx, folds.map((f) => f.row));
+      const lost = new Map<string, Signal[]>();
+      for (const fold of folds) {
+        if (written.has(fold.row.id)) {
+          events.push(...fold.events);
+          transitions.push(...fold.transitions);
+        } else {
+          // Another transaction created this fingerprint after we looked: fold again on top of its row.
+          lost.set(fold.row.fingerprint, pending.get(fold.row.fingerprint) ?? []);
+        }
+      }
+      pending = lost;
+    }
+
+    const inserted = await insertEvents(tx, events);
+    if (inserted < events.length) {
+      throw new StoreConflictError('a signal was applied concurrently by another writer', { expected: events.length, inserted });
+    }
+    return transitions;
+  });
+}
+
+/** Signals grouped by fingerprint, in batch order; a signal id seen twice in the batch counts once. */
+function groupByFingerprint(signals: readonly Signal[]): Map<string, Signal[]> {
+  const seen = new Set<string>();
+  const groups = new Map<string, Signal[]>();
+  for (const s of signals) {
+    if (seen.has(s.signalId)) continue;
+    seen.add(s.signalId);
+    const group = groups.get(s.fingerprint);
+    if (group) group.push(s);
+    else groups.set(s.fingerprint, [s]);
+  }
+  return groups;
+}
+
+/** The stored findings for these fingerprints, locked until commit (in fingerprint order, so writers never deadlock). */
+async function lockFindings(tx: Database, fingerprints: string[]): Promise<Map<string, Finding>> {
+  const rows = await tx.select().from(findings).where(anyText(findings.fingerprint, fingerprints)).orderBy(findings.fingerprint).for('update');
+  return new Map(rows.map((r) => [r.fingerprint, r]));
+}
+
+async function appliedSignalIds(tx: Database, signalIds: string[]): Promise<Set<string>> {
+  const rows = await tx.select({ signalId: findingEvents.signalId }).from(findingEvents).where(anyText(findingEvents.signalId, signalIds));
+  return new Set(rows.map((r) => r.signalId).filter((id): id is string => id !== null));
+}
+
+// Every column a fold may change; id, fingerprint and first_seen_at never change once a finding exists.
+const mutableColumns = [
+  'ruleId',
+  'severity',
+  'area',
+  'cluster',
+  'namespace',
+  'subject',
+  'title',
+  'message',
+  'evidence',
+  'status',
+  'suppressedBy',
+  'lastSeenAt',
+  'resolvedAt',
+  'acknowledgedAt',
+  'occurrences',
+  'reopenCount',
+  'flapCount',
+  'quietPeriodSeconds',
+  'lastSignalId',
+  'updatedAt',
+] as const satisfies readonly (keyof Finding)[];
+
+const setFromExcluded = Object.fromEntries(mutableColumns.map((key) => [key, sql`excluded.${sql.identifier(findings[key].name)}`]));
+
+/**
+ * Inserts new findings and overwrites stored ones with their folded state, returning the ids written. The update only
+ * applies where the stored row has the id the fold started from: a row another transaction created in the meantime
+ * (different id, same fingerprint) is left alone and its id is missing from the result.
+ */
+async function upsertFindings(tx: Database, rows: Finding[]): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (const slice of chunks(rows, findingsPerStatement)) {
+    const out = await tx
+      .insert(findings)
+      .values(slice)
+      .onConflictDoUpdate({ target: findings.fingerprint, set: setFromExcluded, setWhere: sql`${findings.id} = excluded.id` })
+      .returning({ id: findings.id });
+    for (const r of out) written.add(r.id);
+  }
+  return written;
+}
+
+/** Inserts event rows, skipping any whose signal id is already recorded; returns how many were inserted. */
+async function insertEvents(tx: Database, rows: NewFindingEvent[]): Promise<number> {
+  let inserted = 0;
+  for (const slice of chunks(rows, eventsPerStatement)) {
+    const out = await tx.insert(findingEvents).values(slice).onConflictDoNothing({ target: findingEvents.signalId }).returning({ id: findingEvents.id });
+    inserted += out.length;
+  }
+  return inserted;
+}
