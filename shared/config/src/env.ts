@@ -44,6 +44,8 @@ export const envSchema = z.object({
   /** Consumer group ids. */
   RULE_WORKER_GROUP: z.string().default('ztv-rule-worker'),
   ALERTER_GROUP: z.string().default('ztv-alerter'),
+  /** A resolved finding that fires again within this many seconds flaps (stays one incident, no new page). */
+  ALERTER_FLAP_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
   /** Path to the YAML config file (routing, rule thresholds, exceptions). */
   ZTV_CONFIG_FILE: z.string().optional(),
 

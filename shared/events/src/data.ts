@@ -36,6 +36,8 @@ export const auditData = z
       .loose()
       .optional(),
     requestObject: jsonObject.optional(),
+    /** A JSON Patch request body (an array, which requestObject cannot hold); set by @ztv/formats instead of requestObject. */
+    requestPatch: z.array(z.unknown()).optional(),
     responseObject: jsonObject.optional(),
     requestReceivedTimestamp: z.string().optional(),
     stageTimestamp: z.string().optional(),
@@ -54,6 +56,8 @@ export const resourceData = z.object({
   uid: z.string(),
   resourceVersion: z.string(),
   object: jsonObject,
+  /** True for the kinds ztv's rules read (NetworkPolicy, Pod, PeerAuthentication, ...); false for anything else. */
+  known: z.boolean().optional(),
 });
 export type ResourceData = z.infer<typeof resourceData>;
 

@@ -44,6 +44,11 @@ export class FormatError extends Error {
     return new FormatError({ ...this.toInit(), line: pos.line, offset: pos.offset });
   }
 
+  /** The same error with where-in-the-record prefixed to its reason (`items[3]: ...`). */
+  within(where: string): FormatError {
+    return new FormatError({ ...this.toInit(), reason: `${where}: ${this.reason}` });
+  }
+
   toJSON(): Record<string, unknown> {
     return { name: this.name, message: this.message, ...this.toInit() };
   }

@@ -48,6 +48,13 @@ export const rulesConfig = z.object({
   bundleExpiryWindowSeconds: duration.default(30 * 24 * 3600),
   /** clock-drift threshold. */
   maxClockOffsetSeconds: duration.default(1),
+  /**
+   * clock-drift: offsets from the `lease` method (node Lease renewTime vs the API server's clock) include network and
+   * API latency, so they count only above this many seconds (and above maxClockOffsetSeconds).
+   */
+  leaseClockToleranceSeconds: duration.default(2),
+  /** A node's chrony/timex reading is preferred over its lease readings until it is this much older than the newest. */
+  preciseClockReadingMaxAgeSeconds: duration.default(300),
   /** flow-denied-burst: more than this many denied flows ... */
   deniedBurst: z.number().int().positive().default(50),
   /** ... within this window. */

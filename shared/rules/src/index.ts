@@ -7,3 +7,4 @@ export { ClusterState, type StateSlice } from './state/cluster-state';
 export { ResourceIndex } from './state/resource-index';
 export { asKubeObject, type KubeObject } from './state/kube-object';
 export { baselineRules, ruleById } from './pack';
+export { evaluateOffline, type OfflineFinding, type OfflineResult } from './offline';

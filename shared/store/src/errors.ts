@@ -14,3 +14,13 @@ export class StoreConflictError extends Error {
     this.name = 'StoreConflictError';
   }
 }
+
+/** A listFindings cursor that this version did not produce, or that was produced for another sort order. */
+export class InvalidCursorError extends Error {
+  readonly retry = false;
+
+  constructor(readonly cursor: string) {
+    super('invalid pagination cursor');
+    this.name = 'InvalidCursorError';
+  }
+}

@@ -59,7 +59,7 @@ export class Discovery {
     };
   }
 
-  private group(name: string, versions: string[]): unknown {
+  private group(name: string, versions: string[]): { name: string; versions: unknown[]; preferredVersion: unknown } {
     const list = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
     return { name, versions: list, preferredVersion: list[0] };
   }

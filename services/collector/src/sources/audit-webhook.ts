@@ -51,14 +51,18 @@ export class AuditWebhookSource {
     const events: ZtvEvent[] = [];
     const deadLetters: Omit<DeadLetterInput, 'time'>[] = [];
     items.forEach((item, i) => {
-      const r = parseAuditEvent(item, { ...ctx, file: `audit-webhook items[${i}]` });
-      if (!r.ok) {
-        deadLetters.push({ source: 'audit-webhook', stage: 'parse', reason: r.error.message, raw: JSON.stringify(item) });
+      const parsed = parseAuditEvent(item, { ...ctx, file: `audit-webhook items[${i}]` });
+      const failure = parsed.find((r) => !r.ok);
+      if (failure && !failure.ok) {
+        deadLetters.push({ source: 'audit-webhook', stage: 'parse', reason: failure.error.message, raw: JSON.stringify(item) });
         return;
       }
-      events.push(r.event);
-      const clock = leaseRenewalToClock(r.event);
-      if (clock) events.push(clock);
+      for (const r of parsed) {
+        if (!r.ok || r.event.type !== 'k8s.audit') continue;
+        events.push(r.event);
+        const clock = leaseRenewalToClock(r.event);
+        if (clock) events.push(clock);
+      }
     });
     return { events, deadLetters };
   }

@@ -99,6 +99,11 @@ export function placeAt(outs: Out[], pos: Position | undefined): Out[] {
   return outs.map((o) => (!o.ok && pos ? { ok: false, error: o.error.at(pos) } : o));
 }
 
+/** Prefixes where-in-the-record (`items[3]`) to every error of a batch. */
+export function within<T extends Out>(outs: T[], where: string): T[] {
+  return outs.map((o) => (o.ok ? o : ({ ok: false, error: o.error.within(where) } as T)));
+}
+
 export function safeStringify(v: unknown): string {
   try {
     return (JSON.stringify(v) ?? '').slice(0, 2000);

@@ -84,6 +84,24 @@ export class RuleEngine {
     return out;
   }
 
+  /**
+   * Every current violation of every state rule, at the clock's now, as firing signals — without changing what
+   * the engine remembers as firing. The offline evaluation's final step.
+   */
+  snapshot(trigger: Trigger = { id: 'snapshot', type: 'snapshot', time: this.clock().toISOString() }): EngineResult {
+    const ctx = this.context();
+    const out: EngineResult = { signals: [], outcomes: [] };
+    for (const rule of this.rules) {
+      if (rule.kind !== 'state') continue;
+      try {
+        for (const scope of new Set(rule.allScopes(ctx))) for (const v of rule.check(scope, ctx)) this.emit(rule, v, trigger, ctx, out);
+      } catch (err) {
+        out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: trigger.id, error: errorText(err) });
+      }
+    }
+    return out;
+  }
+
   private context(): RuleContext {
     return { state: this.state, config: this.opts.config, now: this.clock(), cluster: this.opts.cluster };
   }

@@ -52,7 +52,10 @@ export async function applySignals(db: Database, signals: readonly Signal[], opt
         if (fold.changed && fold.row) folds.push({ ...fold, row: fold.row });
       }
 
-      const written = await upsertFindings(tx, folds.map((f) => f.row));
+      // Rows go in fingerprint order, like the locks: two writers creating the same new findings wait on each
+      // other in one order and cannot deadlock.
+      const rows = folds.map((f) => f.row).sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+      const written = await upsertFindings(tx, rows);
       const lost = new Map<string, Signal[]>();
       for (const fold of folds) {
         if (written.has(fold.row.id)) {

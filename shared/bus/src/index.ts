@@ -1,0 +1,20 @@
+export type {
+  BatchContext,
+  BusLogger,
+  ConsumeOptions,
+  ConsumedRecord,
+  Consumer,
+  EventLog,
+  PartitionAssignment,
+  ProducedRecord,
+  Producer,
+  RecordBatch,
+  TopicSpec,
+} from './types';
+export { BusError, BusClosedError, TopicMismatchError } from './errors';
+export type { HandlerRetry } from './retry';
+export { namespacePartitioner, partitionForKey } from './partitioner';
+export { encodeEvent, deadLetterRecord, topicSpecs, type DeadLetterInput } from './records';
+export { createKafkaEventLog, type KafkaEventLogOptions } from './kafka/event-log';
+export type { KafkaConsumerTuning } from './kafka/consumer';
+export { createMemoryEventLog, type MemoryEventLogOptions } from './memory/event-log';

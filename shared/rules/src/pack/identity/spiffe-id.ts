@@ -1,0 +1,53 @@
+/** The SPIFFE ID spec's limits (SPIFFE-ID.md §2): 2048 bytes overall, 255 for the trust domain. */
+const MAX_ID_BYTES = 2048;
+const MAX_TRUST_DOMAIN_BYTES = 255;
+const PREFIX = 'spiffe://';
+const trustDomainChar = /^[a-z0-9._-]$/;
+const pathChar = /^[A-Za-z0-9._-]$/;
+
+export type SpiffeIdParse = { ok: true; trustDomain: string; path: string } | { ok: false; reason: string };
+
+function badChar(s: string, allowed: RegExp): string | undefined {
+  for (const c of s) if (!allowed.test(c)) return c;
+  return undefined;
+}
+
+/**
+ * Parses a SPIFFE ID the way the spec (and go-spiffe's spiffeid.FromString) reads it: scheme exactly `spiffe://`;
+ * a non-empty trust domain of lowercase letters, digits, `.`, `-`, `_` (so no userinfo, port or percent-encoding);
+ * a path of `/`-separated segments of letters, digits, `.`, `-`, `_`, with no empty, `.` or `..` segment and no
+ * trailing `/`; no query or fragment; at most 2048 bytes.
+ */
+export function parseSpiffeId(id: string): SpiffeIdParse {
+  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return { ok: false, reason: `longer than ${MAX_ID_BYTES} bytes` };
+  if (!id.startsWith(PREFIX)) return { ok: false, reason: 'scheme is not "spiffe://" (it is case-sensitive)' };
+  if (/[?#]/.test(id)) return { ok: false, reason: 'has a query or fragment' };
+  const rest = id.slice(PREFIX.length);
+  const slash = rest.indexOf('/');
+  const td = slash < 0 ? rest : rest.slice(0, slash);
+  const path = slash < 0 ? '' : rest.slice(slash);
+  if (!td) return { ok: false, reason: 'trust domain is missing' };
+  if (td.includes('@')) return { ok: false, reason: 'trust domain has a userinfo part' };
+  if (td.includes(':')) return { ok: false, reason: 'trust domain has a port' };
+  const tdBad = badChar(td, trustDomainChar);
+  if (tdBad !== undefined) {
+    const why = /[A-Z]/.test(tdBad) ? 'an uppercase letter' : `the character ${JSON.stringify(tdBad)}`;
+    return { ok: false, reason: `trust domain has ${why} (allowed: a-z 0-9 . - _)` };
+  }
+  if (td.length > MAX_TRUST_DOMAIN_BYTES) return { ok: false, reason: `trust domain is longer than ${MAX_TRUST_DOMAIN_BYTES} bytes` };
+  if (path) {
+    for (const seg of path.slice(1).split('/')) {
+      if (seg === '') return { ok: false, reason: 'path has an empty segment (a "//" or a trailing "/")' };
+      if (seg === '.' || seg === '..') return { ok: false, reason: `path has a "${seg}" segment` };
+      const bad = badChar(seg, pathChar);
+      if (bad !== undefined) return { ok: false, reason: `path has the character ${JSON.stringify(bad)} (allowed: A-Z a-z 0-9 . - _)` };
+    }
+  }
+  return { ok: true, trustDomain: td, path };
+}
+
+/** `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`). */
+export function kubeIdentityOf(principal: string): { trustDomain: string; namespace: string; serviceAccount: string } | undefined {
+  const m = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
+  return m ? { trustDomain: m[1] as string, namespace: m[2] as string, serviceAccount: m[3] as string } : undefined;
+}

@@ -1,0 +1,101 @@
+import type { RuleContext, RuleMeta, StateRule, Violation } from '../../engine/types';
+import type { KubeObject } from '../../state/kube-object';
+import { podLikeOf, workloadKinds, type PodLike, type PodSpec } from '../../state/workloads';
+
+/** Kinds whose pod spec the workload rules check: Pods, every workload kind, and ReplicationControllers. */
+export const checkedKinds: readonly string[] = ['Pod', ...workloadKinds, 'ReplicationController'];
+
+/** One container of a pod spec, with where it sits. */
+export interface ContainerEntry {
+  type: 'initContainer' | 'container' | 'ephemeralContainer';
+  /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
+  c: { name?: string; image?: string; securityContext?: Record<string, any>; [k: string]: unknown };
+}
+
+/** Every container of a pod spec (init, regular, ephemeral) with its type, in the order Kubernetes lists them. */
+export function containerEntries(spec: PodSpec): ContainerEntry[] {
+  const out: ContainerEntry[] = [];
+  const add = (type: ContainerEntry['type'], list: unknown) => {
+    if (Array.isArray(list)) for (const c of list) if (c && typeof c === 'object') out.push({ type, c });
+  };
+  add('initContainer', spec.initContainers);
+  add('container', spec.containers);
+  add('ephemeralContainer', spec.ephemeralContainers);
+  return out;
+}
+
+/**
+ * True when another object we check already covers this one: a Pod or ReplicaSet/Job whose controller is a kind we
+ * check (its template is checked once, not once per replica or per old revision), and retired ReplicaSets (scaled to
+ * zero under any controller). Pods owned by something we do not check (a Node for mirror pods, an operator's custom
+ * resource) are checked themselves, so nothing runs unchecked.
+ */
+export function coveredByController(obj: KubeObject): boolean {
+  const controller = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
+  if (!controller) return false;
+  if (checkedKinds.includes(controller.kind)) return true;
+  return obj.kind === 'ReplicaSet' && obj.spec?.replicas === 0;
+}
+
+/** The pod spec of a checked object (podLikeOf, plus ReplicationController templates); undefined otherwise. */
+export function podTemplateOf(obj: KubeObject): PodLike | undefined {
+  if (obj.kind !== 'ReplicationController') return podLikeOf(obj);
+  const t = obj.spec?.template;
+  if (!t?.spec) return undefined;
+  return { owner: obj, spec: t.spec, labels: t.metadata?.labels ?? {}, annotations: t.metadata?.annotations ?? {} };
+}
+
+/** What a pod-spec check reports; the factory adds the subject and the object's labels/annotations. */
+export type PodSpecFinding = Pick<Violation, 'message' | 'evidence' | 'severity'>;
+
+export type PodSpecCheck = (pod: PodLike, ctx: RuleContext) => PodSpecFinding | undefined;
+
+const scopeOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+
+/** "Deployment shop/cart": how messages name a checked object. */
+export function describe(obj: KubeObject): string {
+  return `${obj.kind} ${obj.metadata.namespace ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name}`;
+}
+
+/**
+ * A state rule over pod specs: one scope per workload or uncontrolled Pod (`kind/namespace/name`). An upsert or a
+ * delete of that object re-checks it, so fixing or deleting it resolves the finding. The subject is the object itself
+ * and its own labels/annotations feed exceptions (`ztv.io/ignore` on the Deployment, not on its pod template).
+ */
+export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
+  return {
+    ...meta,
+    kind: 'state',
+    on: ['k8s.resource'],
+    scopesFor(event) {
+      if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
+      return [scopeOf(event.data.kind, event.data.namespace, event.data.name)];
+    },
+    allScopes(ctx) {
+      const out: string[] = [];
+      for (const kind of checkedKinds) {
+        for (const o of ctx.state.resources.list(kind)) out.push(scopeOf(kind, o.metadata.namespace, o.metadata.name));
+      }
+      return out;
+    },
+    check(scope, ctx) {
+      const [kind = '', namespace = '', ...rest] = scope.split('/');
+      const obj = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
+      if (!obj || coveredByController(obj)) return [];
+      const pod = podTemplateOf(obj);
+      if (!pod) return [];
+      const found = check(pod, ctx);
+      if (!found) return [];
+      const md = obj.metadata;
+      const controller = (md.ownerReferences ?? []).find((o) => o.controller);
+      return [
+        {
+          ...found,
+          evidence: { ...found.evidence, ...(controller ? { controlledBy: `${controller.kind}/${controller.name}` } : {}) },
+          subject: { ...(md.namespace ? { namespace: md.namespace } : {}), kind: obj.kind, name: md.name },
+          object: { labels: md.labels ?? {}, annotations: md.annotations ?? {} },
+        },
+      ];
+    },
+  };
+}

@@ -1,0 +1,159 @@
+import type { CertData, ZtvEvent } from '@ztv/events';
+import type { StateSlice } from './cluster-state';
+
+type Origin = CertData['origin'];
+
+/** One observation of a certificate at one origin (an Envoy, a Secret, a SPIRE server log, ...). */
+export interface CertRecord {
+  /** The identity it belongs to (see identityKeyOf). */
+  identity: string;
+  data: CertData;
+  notBefore?: number;
+  notAfter: number;
+  /** notAfter − notBefore, seconds; undefined when notBefore is unknown. */
+  lifetimeSeconds?: number;
+  /** The collector's clock when seen (the observer's clock, for cert-not-yet-valid). */
+  observedAt: number;
+  /** Event time of the observation. */
+  seenAt: number;
+  eventId: string;
+}
+
+export interface IdentityCerts {
+  key: string;
+  /** What is in use: per origin instance, the latest observation (CAs: the longest-lived cert, see apply). */
+  inUse: Map<string, CertRecord>;
+  /** The newest certificate seen for the identity at any origin (latest notBefore, else latest notAfter). */
+  newest: CertRecord;
+}
+
+export interface CertState {
+  identities: Map<string, IdentityCerts>;
+  /** Shortest lifetime of any SPIFFE workload certificate seen, seconds (clock-drift's critical bound). */
+  shortestSvidTtlSeconds?: number;
+  /** Identities the last applied event changed: the scopes cert rules re-check for it. */
+  touched: { eventId: string; identities: string[] };
+}
+
+const isCa = (d: CertData) => d.role !== 'workload';
+
+/**
+ * The identity a certificate speaks for. Workload certs: the SPIFFE ID, else the origin (`<kind>:<ns>/<name>`). CA and
+ * bundle certs: `ca:` + the trust-domain SPIFFE ID, else the subject DN, else the fingerprint — so a rotated CA with
+ * the same name is the same identity, and its successor in a bundle counts as its replacement.
+ */
+export function identityKeyOf(d: CertData): string {
+  if (isCa(d)) return `ca:${d.spiffeIds[0] ?? d.subject ?? d.fingerprintSha256 ?? originLabel(d.origin)}`;
+  return d.spiffeIds[0] ?? `origin:${originLabel(d.origin)}`;
+}
+
+/** `<kind>:<ns>/<name>` (name: the object, else the pod, the file path or the node). */
+export function originLabel(o: Origin): string {
+  const name = o.name ?? o.pod ?? o.path ?? o.node ?? '?';
+  return `${o.kind}:${o.namespace ? `${o.namespace}/` : ''}${name}`;
+}
+
+/** One origin instance: two pods (or two files on two nodes) are two places a certificate is in use. */
+function originInstance(o: Origin): string {
+  return JSON.stringify([o.kind, o.namespace ?? '', o.name ?? '', o.pod ?? '', o.node ?? '', o.path ?? '']);
+}
+
+const ms = (s: string | undefined) => (s ? Date.parse(s) : undefined);
+
+function recordOf(e: Extract<ZtvEvent, { type: 'cert' }>): CertRecord | undefined {
+  const d = e.data;
+  const notAfter = Date.parse(d.notAfter);
+  if (Number.isNaN(notAfter)) return undefined;
+  const notBefore = ms(d.notBefore);
+  const nb = notBefore !== undefined && !Number.isNaN(notBefore) ? notBefore : undefined;
+  return {
+    identity: identityKeyOf(d),
+    data: d,
+    ...(nb !== undefined ? { notBefore: nb, lifetimeSeconds: (notAfter - nb) / 1000 } : {}),
+    notAfter,
+    observedAt: Date.parse(e.observedAt),
+    seenAt: Date.parse(e.time),
+    eventId: e.id,
+  };
+}
+
+const newerThan = (a: CertRecord, b: CertRecord) => (a.notBefore ?? a.notAfter) > (b.notBefore ?? b.notAfter);
+
+/** Whether `r` replaces `cur` at the same origin instance. */
+function replaces(r: CertRecord, cur: CertRecord): boolean {
+  // A bundle holds several generations of a CA during rotation: the longest-lived one is what keeps trust working.
+  if (isCa(r.data)) return r.notAfter >= cur.notAfter;
+  // Workload certs: the latest observation wins; an out-of-order older observation does not.
+  return r.seenAt >= cur.seenAt;
+}
+
+const sameCert = (a: CertRecord, b: CertRecord) =>
+  a.data.fingerprintSha256 !== undefined ? a.data.fingerprintSha256 === b.data.fingerprintSha256 : a.notAfter === b.notAfter;
+
+function observe(s: CertState, r: CertRecord): void {
+  const inst = originInstance(r.data.origin);
+  const id = s.identities.get(r.identity);
+  if (!id) {
+    s.identities.set(r.identity, { key: r.identity, inUse: new Map([[inst, r]]), newest: r });
+  } else {
+    const cur = id.inUse.get(inst);
+    if (!cur || replaces(r, cur)) id.inUse.set(inst, r);
+    if (newerThan(r, id.newest) || sameCert(r, id.newest)) id.newest = r;
+  }
+  if (!isCa(r.data) && r.data.spiffeIds.length && r.lifetimeSeconds !== undefined && r.lifetimeSeconds > 0) {
+    s.shortestSvidTtlSeconds = Math.min(s.shortestSvidTtlSeconds ?? Infinity, r.lifetimeSeconds);
+  }
+}
+
+/** Origins that a deleted object carried: the certificates seen there are no longer in use. */
+function gone(kind: string, ns: string | undefined, name: string): ((o: Origin, identity: string) => boolean) | undefined {
+  switch (kind) {
+    case 'Pod':
+      return (o) => o.pod === name && o.namespace === ns;
+    case 'Secret':
+    case 'ConfigMap':
+    case 'Certificate': {
+      const k = kind === 'Certificate' ? 'cert-manager' : kind.toLowerCase();
+      return (o) => o.kind === k && o.name === name && o.namespace === ns;
+    }
+    case 'Node':
+      return (o) => o.node === name && !o.pod;
+    case 'ServiceAccount': {
+      // A Kubernetes-shaped SPIFFE identity whose ServiceAccount is gone cannot be in use (SPIRE records never end).
+      const suffix = `/ns/${ns}/sa/${name}`;
+      return (_o, identity) => identity.startsWith('spiffe://') && identity.endsWith(suffix);
+    }
+  }
+  return undefined;
+}
+
+function forget(s: CertState, match: (o: Origin, identity: string) => boolean): string[] {
+  const changed: string[] = [];
+  for (const [key, id] of s.identities) {
+    const before = id.inUse.size;
+    for (const [inst, r] of id.inUse) if (match(r.data.origin, key)) id.inUse.delete(inst);
+    if (id.inUse.size !== before) changed.push(key);
+    if (!id.inUse.size) s.identities.delete(key);
+  }
+  return changed;
+}
+
+/**
+ * Certificates per identity: what is in use (latest observation per origin instance) and the newest ever seen.
+ * Deleting the object a certificate was seen at (Pod, Secret, ConfigMap, cert-manager Certificate, Node, or the
+ * ServiceAccount of a `/ns/<ns>/sa/<sa>` identity) takes it out of use.
+ */
+export const certSlice: StateSlice<CertState> = {
+  name: 'certs',
+  init: () => ({ identities: new Map(), touched: { eventId: '', identities: [] } }),
+  apply(s, e) {
+    if (e.type === 'cert') {
+      const r = recordOf(e);
+      s.touched = { eventId: e.id, identities: r ? [r.identity] : [] };
+      if (r) observe(s, r);
+    } else if (e.type === 'k8s.resource' && e.data.op === 'delete') {
+      const match = gone(e.data.kind, e.data.namespace, e.data.name);
+      s.touched = { eventId: e.id, identities: match ? forget(s, match) : [] };
+    }
+  },
+};
