@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerEvaluate } from './commands/evaluate';
 import { registerServices } from './commands/services';
+import { registerStart } from './commands/start';
 import { UsageError, type Io } from './io';
 
 export const version = '0.1.0';
@@ -15,6 +16,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
   registerEvaluate(program, io);
   registerServices(program, io);
+  registerStart(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;

@@ -44,7 +44,7 @@ export class Collector {
     this.producer = await this.eventLog.producer();
     const sink = new EventSink(this.producer, { topicPrefix: env.ZTV_TOPIC_PREFIX, meshRootNamespace: env.MESH_ROOT_NAMESPACE, metrics: this.metrics, clock: this.opts.clock });
     const authenticate = makeAuthenticator(env.COLLECTOR_TOKENS);
-    new AuditWebhookSource({ cluster: env.ZTV_CLUSTER, sink, logger: this.log, metrics: this.metrics, clock: this.opts.clock }).register(this.app, authenticate as never);
+    new AuditWebhookSource({ cluster: env.ZTV_CLUSTER, sink, logger: this.log, metrics: this.metrics, clock: this.opts.clock }).register(this.app, authenticate);
     this.app.get('/metrics', { preHandler: authenticate }, async (_req, reply) => {
       return reply.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
     });

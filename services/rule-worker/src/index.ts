@@ -1,2 +1,3 @@
 export { RuleWorker, type RuleWorkerOptions } from './rule-worker';
 export { decodeEvent } from './decode';
+export { loadRulesConfig } from './rules-config';

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TopicMismatchError } from './errors';
 import { partitionForKey } from './partitioner';
-import type { ConsumeOptions, ConsumedRecord, Consumer, EventLog, PartitionAssignment, ProducedRecord } from './types';
+import type {
+  ConsumeOptions,
+  ConsumedRecord,
+  Consumer,
+  EventLog,
+  PartitionAssignment,
+  ProducedRecord,
+} from './types';
 
 const uid = (): string => randomUUID().slice(0, 8);
 const text = (r: ConsumedRecord): string => r.value?.toString() ?? '';
@@ -62,7 +69,12 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       const topic = await newTopic(3);
       const values = ['a0', 'a1', 'a2', 'a3'];
       await send([
-        ...values.map((value) => ({ topic, key: 'prod/ns-a', value, headers: { traceparent: `tp-${value}` } })),
+        ...values.map((value) => ({
+          topic,
+          key: 'prod/ns-a',
+          value,
+          headers: { traceparent: `tp-${value}` },
+        })),
         { topic, key: 'prod/ns-b', value: Buffer.from([0, 1, 2, 255]) },
       ]);
       const seen: ConsumedRecord[] = [];
@@ -74,7 +86,9 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       expect(a.map(text)).toEqual(values);
       expect(a.map((r) => r.headers)).toEqual(values.map((v) => ({ traceparent: `tp-${v}` })));
       expect(new Set(a.map((r) => r.partition)).size).toBe(1);
-      expect(a.map((r) => BigInt(r.offset))).toEqual([...a.map((r) => BigInt(r.offset))].sort((x, y) => (x < y ? -1 : 1)));
+      expect(a.map((r) => BigInt(r.offset))).toEqual(
+        [...a.map((r) => BigInt(r.offset))].sort((x, y) => (x < y ? -1 : 1)),
+      );
       const b = seen.find((r) => r.key === 'prod/ns-b');
       expect(b?.value).toEqual(Buffer.from([0, 1, 2, 255]));
       expect(b?.headers).toEqual({});
@@ -86,7 +100,12 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
     it('puts object keys on the partition of their namespace key', async () => {
       const partitions = 6;
       const topic = await newTopic(partitions);
-      const keys = ['prod/payments', 'prod/payments/Pod/api-0', 'prod/payments/NetworkPolicy/default-deny', 'prod/_node/worker-1'];
+      const keys = [
+        'prod/payments',
+        'prod/payments/Pod/api-0',
+        'prod/payments/NetworkPolicy/default-deny',
+        'prod/_node/worker-1',
+      ];
       await send(keys.map((key) => ({ topic, key, value: key })));
       const seen: ConsumedRecord[] = [];
       await collect(topic, `g-${uid()}`, seen);
@@ -183,14 +202,37 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       const groupId = `g-${uid()}`;
       const seen: ConsumedRecord[] = [];
       const owned: number[][] = [[], []];
-      await collect(topic, groupId, seen, { onAssigned: (a) => void (owned[0] = a.flatMap((x) => x.partitions)) });
-      await collect(topic, groupId, seen, { onAssigned: (a) => void (owned[1] = a.flatMap((x) => x.partitions)) });
+      await collect(topic, groupId, seen, {
+        onAssigned: (a) => void (owned[0] = a.flatMap((x) => x.partitions)),
+      });
+      await collect(topic, groupId, seen, {
+        onAssigned: (a) => void (owned[1] = a.flatMap((x) => x.partitions)),
+      });
       await waitFor('one partition each', () => owned[0]?.length === 1 && owned[1]?.length === 1);
       expect([...(owned[0] ?? []), ...(owned[1] ?? [])].sort()).toEqual([0, 1]);
 
       const values = Array.from({ length: 10 }, (_, i) => `v${i}`);
       await send(values.map((value, i) => ({ topic, key: `prod/ns-${i}`, value })));
       await waitFor('10 records', () => new Set(seen.map(text)).size === 10);
+    });
+
+    it('handles no batch before onAssigned resolves, and retries onAssigned when it throws', async () => {
+      const topic = await newTopic(1);
+      await send([{ topic, key: 'prod/ns', value: 'x' }]);
+      const events: string[] = [];
+      await log.consume({
+        groupId: `g-${uid()}`,
+        topics: [topic],
+        fromBeginning: true,
+        onAssigned: async () => {
+          events.push(`assign-${events.length + 1}`);
+          await new Promise((r) => setTimeout(r, 50));
+          if (events.length < 3) throw new Error('state store unavailable');
+        },
+        handleBatch: async (b) => void events.push(...b.records.map(text)),
+      });
+      await waitFor('the record', () => events.includes('x'));
+      expect(events).toEqual(['assign-1', 'assign-2', 'assign-3', 'x']);
     });
 
     it('creates topics idempotently with their partition count and cleanup policy', async () => {
@@ -210,7 +252,9 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
         ].sort((x, y) => x.name.localeCompare(y.name)),
       );
       await expect(log.ensureTopics([{ name: plain, partitions: 4 }])).rejects.toThrow(TopicMismatchError);
-      await expect(log.ensureTopics([{ name: plain, partitions: 3, compacted: true }])).rejects.toThrow(/cleanup\.policy/);
+      await expect(log.ensureTopics([{ name: plain, partitions: 3, compacted: true }])).rejects.toThrow(
+        /cleanup\.policy/,
+      );
       await expect(log.ensureTopics([{ name: compacted, partitions: 2 }])).rejects.toThrow(/cleanup\.policy/);
     });
 
@@ -223,7 +267,10 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       ]);
       const seen: ConsumedRecord[] = [];
       await collect(topic, `g-${uid()}`, seen);
-      await waitFor('the latest records', () => seen.some((r) => text(r) === 'a2') && seen.some((r) => text(r) === 'b1'));
+      await waitFor(
+        'the latest records',
+        () => seen.some((r) => text(r) === 'a2') && seen.some((r) => text(r) === 'b1'),
+      );
       const latest = new Map(seen.map((r) => [r.key, text(r)]));
       expect(Object.fromEntries(latest)).toEqual({ 'prod/ns/Pod/a': 'a2', 'prod/ns/Pod/b': 'b1' });
     });

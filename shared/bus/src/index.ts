@@ -13,7 +13,6 @@ export type {
 } from './types';
 export { BusError, BusClosedError, TopicMismatchError } from './errors';
 export type { HandlerRetry } from './retry';
-export { namespacePartitioner, partitionForKey } from './partitioner';
 export { encodeEvent, deadLetterRecord, topicSpecs, type DeadLetterInput } from './records';
 export { createKafkaEventLog, type KafkaEventLogOptions } from './kafka/event-log';
 export type { KafkaConsumerTuning } from './kafka/consumer';

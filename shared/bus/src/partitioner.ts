@@ -14,7 +14,7 @@ export const namespacePartitioner: ICustomPartitioner = () => {
     if (key === null || key === undefined) return murmur2(args);
     return murmur2({ ...args, message: { ...args.message, key: partitionPartOfKey(key.toString()) } });
   };
-}
+};
 
 const keyedPartition = namespacePartitioner();
 const metadataCache = new Map<number, PartitionMetadata[]>();

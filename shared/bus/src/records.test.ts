@@ -44,21 +44,39 @@ describe('encodeEvent', () => {
     const r = encodeEvent(topics, pod, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
     expect(r.topic).toBe('t1.ztv.resources.v1');
     expect(r.key).toBe('prod/payments/Pod/api-0');
-    expect(r.headers).toMatchObject({ ce_id: 'uid-1:42', ce_type: 'io.ztv.k8s.resource.v1', 'content-type': 'application/json' });
+    expect(r.headers).toMatchObject({
+      ce_id: 'uid-1:42',
+      ce_type: 'io.ztv.k8s.resource.v1',
+      'content-type': 'application/json',
+    });
     expect(r.headers?.traceparent).toMatch(/^00-/);
     expect(ztvEvent.parse(JSON.parse(String(r.value)))).toEqual(pod);
   });
 });
 
 describe('deadLetterRecord', () => {
-  const input: DeadLetterInput = { source: 'audit-webhook', stage: 'parse', reason: 'not JSON', raw: Buffer.from([0xff, 0x00, 0x7b]) };
+  const input: DeadLetterInput = {
+    source: 'audit-webhook',
+    stage: 'parse',
+    reason: 'not JSON',
+    raw: Buffer.from([0xff, 0x00, 0x7b]),
+  };
 
   it('carries the raw bytes and validates against the dead-letter schema', () => {
-    const r = deadLetterRecord(topics, { ...input, origin: { topic: 'x', partition: 1, offset: '7' }, time: new Date(0) });
+    const r = deadLetterRecord(topics, {
+      ...input,
+      origin: { topic: 'x', partition: 1, offset: '7' },
+      time: new Date(0),
+    });
     expect(r.topic).toBe('t1.ztv.deadletter.v1');
     const letter = deadLetter.parse(JSON.parse(String(r.value)));
     expect(Buffer.from(letter.rawBase64, 'base64')).toEqual(input.raw);
-    expect(letter).toMatchObject({ stage: 'parse', reason: 'not JSON', time: '1970-01-01T00:00:00.000Z', origin: { offset: '7' } });
+    expect(letter).toMatchObject({
+      stage: 'parse',
+      reason: 'not JSON',
+      time: '1970-01-01T00:00:00.000Z',
+      origin: { offset: '7' },
+    });
     expect(r.key).toBe(letter.id);
     expect(r.headers?.ce_type).toBe('io.ztv.deadletter.v1');
   });
@@ -76,6 +94,11 @@ describe('topicSpecs', () => {
     const specs = topicSpecs(topics, 6, 3);
     expect(specs).toHaveLength(8);
     expect(specs.every((s) => s.partitions === 6 && s.replicationFactor === 3)).toBe(true);
-    expect(specs.filter((s) => s.compacted).map((s) => s.name).sort()).toEqual(['t1.ztv.global.v1', 't1.ztv.resources.v1']);
+    expect(
+      specs
+        .filter((s) => s.compacted)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['t1.ztv.global.v1', 't1.ztv.resources.v1']);
   });
 });

@@ -15,7 +15,11 @@ export function retryDelayMs(failures: number, policy: HandlerRetry): number {
  * Sleeps `ms` in short steps, calling `tick` between them (a Kafka heartbeat), and returns early once
  * `isRunning()` turns false.
  */
-export async function sleepWhileRunning(ms: number, isRunning: () => boolean, tick?: () => Promise<void>): Promise<void> {
+export async function sleepWhileRunning(
+  ms: number,
+  isRunning: () => boolean,
+  tick?: () => Promise<void>,
+): Promise<void> {
   const until = Date.now() + ms;
   while (isRunning()) {
     const left = until - Date.now();

@@ -19,7 +19,11 @@ export function assertTopicMatches(spec: TopicSpec, actual: TopicSpec | undefine
     throw new TopicMismatchError(
       `topic ${spec.name} has cleanup.policy=${actual.compacted ? 'compact' : 'delete'} but ztv needs ${want}; ` +
         `fix it with: kafka-configs --alter --entity-type topics --entity-name ${spec.name} --add-config cleanup.policy=${want}`,
-      { topic: spec.name, expectedCompacted: Boolean(spec.compacted), actualCompacted: Boolean(actual.compacted) },
+      {
+        topic: spec.name,
+        expectedCompacted: Boolean(spec.compacted),
+        actualCompacted: Boolean(actual.compacted),
+      },
     );
   }
 }

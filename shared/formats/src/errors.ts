@@ -29,7 +29,12 @@ export class FormatError extends Error {
   readonly snippet: string;
 
   constructor(init: FormatErrorInit) {
+    // A FormatError describes input, not code: a stack trace says nothing, and capturing one per bad line
+    // is most of the cost of reading a file full of them.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(describe(init), init.cause === undefined ? undefined : { cause: init.cause });
+    Error.stackTraceLimit = limit;
     this.file = init.file;
     this.line = init.line;
     this.offset = init.offset;

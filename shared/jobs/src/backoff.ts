@@ -12,7 +12,12 @@ export interface BackoffPolicy {
  * Delay before the attempt after `failedAttempt` (1-based). An error carrying `retryAfterMs` (RetryAfterError) sets
  * the delay exactly: "not before" is the server's contract, so no jitter is taken off it.
  */
-export function retryDelayMs(policy: BackoffPolicy, failedAttempt: number, err: unknown, random: () => number = Math.random): number {
+export function retryDelayMs(
+  policy: BackoffPolicy,
+  failedAttempt: number,
+  err: unknown,
+  random: () => number = Math.random,
+): number {
   const asked = retryAfterMsOf(err);
   if (asked !== undefined) return Math.ceil(asked);
   const exponential = Math.min(policy.maxDelayMs, policy.delayMs * 2 ** Math.max(0, failedAttempt - 1));

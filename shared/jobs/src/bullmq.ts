@@ -1,8 +1,23 @@
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { retryDelayMs } from './backoff';
-import { jobCatalog, type JobCatalog, type JobData, type JobInput, type JobName, type ZtvJobCatalog } from './catalog';
+import {
+  jobCatalog,
+  type JobCatalog,
+  type JobData,
+  type JobInput,
+  type JobName,
+  type ZtvJobCatalog,
+} from './catalog';
 import { errorMessage, isRetryable, RetryableError } from './errors';
-import { consoleJobLogger, type EnqueueOptions, type JobHandler, type JobLogger, type JobQueue, type JobWorker, type ProcessOptions } from './port';
+import {
+  consoleJobLogger,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobLogger,
+  type JobQueue,
+  type JobWorker,
+  type ProcessOptions,
+} from './port';
 import { traceparentOf } from './trace';
 import { assertCatalog, assertEnqueueOptions, definitionOf, issuesOf, parsePayload } from './validate';
 
@@ -40,7 +55,9 @@ export function fromBullJobId(id: string): string {
  * (enqueue fails fast, so the alerter does not commit offsets for work it could not queue), an 'error' listener on
  * every queue and worker, and `close()` for shutdown. Redis must run with `maxmemory-policy noeviction`.
  */
-export function createBullMqJobQueue<C extends JobCatalog = ZtvJobCatalog>(opts: BullMqJobQueueOptions<C>): JobQueue<C> {
+export function createBullMqJobQueue<C extends JobCatalog = ZtvJobCatalog>(
+  opts: BullMqJobQueueOptions<C>,
+): JobQueue<C> {
   return new BullMqJobQueue<C>(opts);
 }
 
@@ -80,7 +97,8 @@ class BullMqJobQueue<C extends JobCatalog> implements JobQueue<C> {
       job,
       async (j: Job) => {
         const parsed = def.schema.safeParse(j.data);
-        if (!parsed.success) throw new UnrecoverableError(`invalid stored payload: ${issuesOf(parsed.error.issues).join('; ')}`);
+        if (!parsed.success)
+          throw new UnrecoverableError(`invalid stored payload: ${issuesOf(parsed.error.issues).join('; ')}`);
         const ctx = {
           job,
           jobId: fromBullJobId(j.id ?? ''),
@@ -101,13 +119,20 @@ class BullMqJobQueue<C extends JobCatalog> implements JobQueue<C> {
         prefix: this.opts.prefix,
         concurrency: Math.max(1, opts.concurrency),
         // Receives the error the handler threw, so RetryAfterError sets the delay and the rest back off exponentially.
-        settings: { backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => retryDelayMs(def.backoff, attemptsMade, err) },
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+            retryDelayMs(def.backoff, attemptsMade, err),
+        },
       },
     );
     worker.on('error', (err) => this.log.error({ job, err }, 'job worker error'));
     worker.on('failed', (j, err) => {
       // finishedOn is set only when no retry follows.
-      if (j?.finishedOn) this.log.warn({ job, jobId: fromBullJobId(j.id ?? ''), attempt: j.attemptsMade, error: err.message }, 'job failed');
+      if (j?.finishedOn)
+        this.log.warn(
+          { job, jobId: fromBullJobId(j.id ?? ''), attempt: j.attemptsMade, error: err.message },
+          'job failed',
+        );
     });
     this.workers.add(worker);
     return {
@@ -129,7 +154,10 @@ class BullMqJobQueue<C extends JobCatalog> implements JobQueue<C> {
   private queue(job: string): Queue {
     let q = this.queues.get(job);
     if (!q) {
-      q = new Queue(job, { connection: { url: this.opts.redisUrl, enableOfflineQueue: false }, prefix: this.opts.prefix });
+      q = new Queue(job, {
+        connection: { url: this.opts.redisUrl, enableOfflineQueue: false },
+        prefix: this.opts.prefix,
+      });
       q.on('error', (err) => this.log.error({ job, err }, 'job queue error'));
       this.queues.set(job, q);
     }

@@ -1,7 +1,22 @@
 import { retryDelayMs } from './backoff';
-import { jobCatalog, type JobCatalog, type JobData, type JobInput, type JobName, type ZtvJobCatalog } from './catalog';
+import {
+  jobCatalog,
+  type JobCatalog,
+  type JobData,
+  type JobInput,
+  type JobName,
+  type ZtvJobCatalog,
+} from './catalog';
 import { errorMessage, isRetryable, UnrecoverableJobError } from './errors';
-import { consoleJobLogger, type EnqueueOptions, type JobHandler, type JobLogger, type JobQueue, type JobWorker, type ProcessOptions } from './port';
+import {
+  consoleJobLogger,
+  type EnqueueOptions,
+  type JobHandler,
+  type JobLogger,
+  type JobQueue,
+  type JobWorker,
+  type ProcessOptions,
+} from './port';
 import { traceparentOf } from './trace';
 import { assertCatalog, assertEnqueueOptions, definitionOf, issuesOf, parsePayload } from './validate';
 
@@ -36,7 +51,9 @@ interface Slot {
  * backoff with jitter on timers, RetryAfter, unrecoverable errors, concurrency, draining close). Jobs do not survive
  * the process; that is the embedded trade-off.
  */
-export function createInProcessJobQueue<C extends JobCatalog = ZtvJobCatalog>(opts: InProcessJobQueueOptions<C> = {}): JobQueue<C> {
+export function createInProcessJobQueue<C extends JobCatalog = ZtvJobCatalog>(
+  opts: InProcessJobQueueOptions<C> = {},
+): JobQueue<C> {
   return new InProcessJobQueue<C>(opts);
 }
 
@@ -77,7 +94,13 @@ class InProcessJobQueue<C extends JobCatalog> implements JobQueue<C> {
   process<J extends JobName<C>>(job: J, handler: JobHandler<JobData<C, J>>, opts: ProcessOptions): JobWorker {
     if (this.closed) throw new Error('job queue is closed');
     definitionOf(this.catalog, job);
-    const slot: Slot = { job, handler: handler as JobHandler<unknown>, concurrency: Math.max(1, opts.concurrency), running: new Set(), closed: false };
+    const slot: Slot = {
+      job,
+      handler: handler as JobHandler<unknown>,
+      concurrency: Math.max(1, opts.concurrency),
+      running: new Set(),
+      closed: false,
+    };
     this.slots.add(slot);
     setImmediate(() => this.pump(job));
     return { close: () => this.closeSlot(slot) };
@@ -133,8 +156,17 @@ class InProcessJobQueue<C extends JobCatalog> implements JobQueue<C> {
     const attempt = entry.attemptsMade + 1;
     try {
       const parsed = def.schema.safeParse(entry.data);
-      if (!parsed.success) throw new UnrecoverableJobError(`invalid stored payload: ${issuesOf(parsed.error.issues).join('; ')}`);
-      await slot.handler(parsed.data, { job: entry.job, jobId: entry.id, attempt, maxAttempts: def.attempts, traceparent: traceparentOf(entry.data) });
+      if (!parsed.success)
+        throw new UnrecoverableJobError(
+          `invalid stored payload: ${issuesOf(parsed.error.issues).join('; ')}`,
+        );
+      await slot.handler(parsed.data, {
+        job: entry.job,
+        jobId: entry.id,
+        attempt,
+        maxAttempts: def.attempts,
+        traceparent: traceparentOf(entry.data),
+      });
       entry.attemptsMade = attempt;
       this.finish(entry);
     } catch (err) {

@@ -12,7 +12,8 @@ export function definitionOf(catalog: JobCatalog, job: string): JobDefinition {
 export function assertCatalog(catalog: JobCatalog): void {
   for (const [key, def] of Object.entries(catalog)) {
     if (def.job !== key) throw new Error(`job catalog: key "${key}" holds job "${def.job}"`);
-    if (!Number.isInteger(def.attempts) || def.attempts < 1) throw new Error(`job catalog: "${key}" needs attempts ≥ 1`);
+    if (!Number.isInteger(def.attempts) || def.attempts < 1)
+      throw new Error(`job catalog: "${key}" needs attempts ≥ 1`);
   }
 }
 

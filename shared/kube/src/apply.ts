@@ -33,6 +33,12 @@ export async function serverSideApply<T extends KubernetesObject>(
     );
   } catch (err) {
     const { apiVersion, kind, metadata } = obj;
-    throw toKubeError(err, { op: 'apply', apiVersion, kind, namespace: metadata?.namespace, name: metadata?.name });
+    throw toKubeError(err, {
+      op: 'apply',
+      apiVersion,
+      kind,
+      namespace: metadata?.namespace,
+      name: metadata?.name,
+    });
   }
 }

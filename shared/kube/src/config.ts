@@ -22,10 +22,17 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): KubeConfig 
     else kc.loadFromDefault();
     if (options.context) kc.setCurrentContext(options.context);
   } catch (cause) {
-    const source = options.kubeconfigPath ?? (options.inCluster ? 'in-cluster service account' : 'default locations');
-    throw new KubeClientError({ message: `cannot load kubeconfig from ${source}: ${(cause as Error).message}`, cause });
+    const source =
+      options.kubeconfigPath ?? (options.inCluster ? 'in-cluster service account' : 'default locations');
+    throw new KubeClientError({
+      message: `cannot load kubeconfig from ${source}: ${(cause as Error).message}`,
+      cause,
+    });
   }
   const cluster = kc.getCurrentCluster();
-  if (!cluster) throw new KubeClientError({ message: `kubeconfig has no cluster for context "${kc.getCurrentContext()}"` });
+  if (!cluster)
+    throw new KubeClientError({
+      message: `kubeconfig has no cluster for context "${kc.getCurrentContext()}"`,
+    });
   return kc;
 }

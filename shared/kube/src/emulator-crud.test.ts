@@ -55,7 +55,10 @@ describe('namespaced CRUD (ConfigMap)', () => {
   });
 
   it('a no-op replace keeps the resourceVersion', async () => {
-    const cm = await k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'same' }, data: { a: '1' } } });
+    const cm = await k.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'same' }, data: { a: '1' } },
+    });
     const again = await k.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'same', body: cm });
     expect(again.metadata?.resourceVersion).toBe(cm.metadata?.resourceVersion);
   });
@@ -76,15 +79,30 @@ describe('namespaced CRUD (ConfigMap)', () => {
 
   it('409 AlreadyExists on a second create', async () => {
     await k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'dup' } } });
-    const err = await rejection(k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'dup' } } }));
+    const err = await rejection(
+      k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'dup' } } }),
+    );
     expect(err.code).toBe(409);
     expect(toKubeError(err)).toBeInstanceOf(KubeAlreadyExistsError);
   });
 
   it('409 Conflict for a stale resourceVersion (optimistic concurrency)', async () => {
-    const cm = await k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'occ' }, data: { n: '0' } } });
-    await k.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'occ', body: { ...cm, data: { n: '1' } } });
-    const err = await rejection(k.core.replaceNamespacedConfigMap({ namespace: 'crud', name: 'occ', body: { ...cm, data: { n: 'stale' } } }));
+    const cm = await k.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { name: 'occ' }, data: { n: '0' } },
+    });
+    await k.core.replaceNamespacedConfigMap({
+      namespace: 'crud',
+      name: 'occ',
+      body: { ...cm, data: { n: '1' } },
+    });
+    const err = await rejection(
+      k.core.replaceNamespacedConfigMap({
+        namespace: 'crud',
+        name: 'occ',
+        body: { ...cm, data: { n: 'stale' } },
+      }),
+    );
     expect(err.code).toBe(409);
     const mapped = toKubeError(err);
     expect(mapped).toBeInstanceOf(KubeConflictError);
@@ -93,27 +111,54 @@ describe('namespaced CRUD (ConfigMap)', () => {
   });
 
   it('422 Invalid for a missing or malformed name; 400 for a namespace that does not match the URL', async () => {
-    const missing = await rejection(k.core.createNamespacedConfigMap({ namespace: 'crud', body: { data: {} } }));
+    const missing = await rejection(
+      k.core.createNamespacedConfigMap({ namespace: 'crud', body: { data: {} } }),
+    );
     expect(missing.code).toBe(422);
-    expect(JSON.parse(missing.body as string).details.causes[0]).toMatchObject({ field: 'metadata.name', type: 'FieldValueRequired' });
+    expect(JSON.parse(missing.body as string).details.causes[0]).toMatchObject({
+      field: 'metadata.name',
+      type: 'FieldValueRequired',
+    });
     expect(toKubeError(missing)).toBeInstanceOf(KubeInvalidError);
-    const bad = await rejection(k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'Bad_Name' } } }));
+    const bad = await rejection(
+      k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'Bad_Name' } } }),
+    );
     expect(bad.code).toBe(422);
     const elsewhere = await rejection(
-      k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { name: 'x', namespace: 'other' } } }),
+      k.core.createNamespacedConfigMap({
+        namespace: 'crud',
+        body: { metadata: { name: 'x', namespace: 'other' } },
+      }),
     );
     expect(elsewhere.code).toBe(400);
   });
 
+  it('deletes a collection by label selector', async () => {
+    emu.seed(
+      ['q1', 'q2', 'keep'].map((name) => ({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name, namespace: 'coll', labels: { quarantine: name === 'keep' ? 'no' : 'yes' } },
+      })),
+    );
+    await k.core.deleteCollectionNamespacedConfigMap({ namespace: 'coll', labelSelector: 'quarantine=yes' });
+    expect(emu.list('v1', 'ConfigMap', 'coll').map((o) => o.metadata.name)).toEqual(['keep']);
+  });
+
   it('generateName picks a name', async () => {
-    const cm = await k.core.createNamespacedConfigMap({ namespace: 'crud', body: { metadata: { generateName: 'gen-' } } });
+    const cm = await k.core.createNamespacedConfigMap({
+      namespace: 'crud',
+      body: { metadata: { generateName: 'gen-' } },
+    });
     expect(cm.metadata?.name).toMatch(/^gen-[0-9a-f]{5}$/);
   });
 });
 
 describe('cluster-scoped CRUD (Namespace, Node)', () => {
   it('creates a Namespace with phase Active, lists and deletes it with its contents', async () => {
-    const ns = await k.core.createNamespace({ body: { metadata: { name: 'team-a', labels: { 'istio-injection': 'enabled' } } } });
+    const ns = await k.core.createNamespace({
+      body: { metadata: { name: 'team-a', labels: { 'istio-injection': 'enabled' } } },
+    });
     expect(ns.status?.phase).toBe('Active');
     await k.core.createNamespacedConfigMap({ namespace: 'team-a', body: { metadata: { name: 'inside' } } });
     const list = await k.core.listNamespace({ labelSelector: 'istio-injection=enabled' });
@@ -124,7 +169,14 @@ describe('cluster-scoped CRUD (Namespace, Node)', () => {
   });
 
   it('patches a Node (cordon) and reads its status as seeded', async () => {
-    emu.seed([{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1' }, status: { nodeInfo: { kubeletVersion: 'v1.31.0' } } }]);
+    emu.seed([
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'node-1' },
+        status: { nodeInfo: { kubeletVersion: 'v1.31.0' } },
+      },
+    ]);
     const node = await k.core.patchNode(
       { name: 'node-1', body: { spec: { unschedulable: true } } },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
@@ -177,7 +229,9 @@ describe('lists', () => {
   });
 
   it('fieldSelector on metadata.name and metadata.namespace', async () => {
-    const list = await k.core.listPodForAllNamespaces({ fieldSelector: 'metadata.name=db-0,metadata.namespace!=ns1' });
+    const list = await k.core.listPodForAllNamespaces({
+      fieldSelector: 'metadata.name=db-0,metadata.namespace!=ns1',
+    });
     expect(list.items.map((p) => `${p.metadata?.namespace}/${p.metadata?.name}`)).toEqual(['ns2/db-0']);
   });
 
@@ -193,18 +247,71 @@ describe('lists', () => {
 describe('dryRun=All', () => {
   it('create, update and delete answer with the result and leave the store untouched', async () => {
     const rv = emu.resourceVersion();
-    const created = await k.core.createNamespacedConfigMap({ namespace: 'dry', dryRun: 'All', body: { metadata: { name: 'd' } } });
+    const created = await k.core.createNamespacedConfigMap({
+      namespace: 'dry',
+      dryRun: 'All',
+      body: { metadata: { name: 'd' } },
+    });
     expect(created.metadata?.name).toBe('d');
     expect(emu.get('v1', 'ConfigMap', 'dry', 'd')).toBeUndefined();
 
-    const real = await k.core.createNamespacedConfigMap({ namespace: 'dry', body: { metadata: { name: 'e' }, data: { a: '1' } } });
+    const real = await k.core.createNamespacedConfigMap({
+      namespace: 'dry',
+      body: { metadata: { name: 'e' }, data: { a: '1' } },
+    });
     const rvAfterCreate = emu.resourceVersion();
     expect(Number(rvAfterCreate)).toBe(Number(rv) + 1);
-    const updated = await k.core.replaceNamespacedConfigMap({ namespace: 'dry', name: 'e', dryRun: 'All', body: { ...real, data: { a: '2' } } });
+    const updated = await k.core.replaceNamespacedConfigMap({
+      namespace: 'dry',
+      name: 'e',
+      dryRun: 'All',
+      body: { ...real, data: { a: '2' } },
+    });
     expect(updated.data).toEqual({ a: '2' });
     await k.core.deleteNamespacedConfigMap({ namespace: 'dry', name: 'e', dryRun: 'All' });
     expect(emu.get('v1', 'ConfigMap', 'dry', 'e')?.data).toEqual({ a: '1' });
     expect(emu.resourceVersion()).toBe(rvAfterCreate);
+  });
+});
+
+describe('typed clients for the other groups', () => {
+  it('coordination.k8s.io Leases take optimistic concurrency (leader election)', async () => {
+    const lease = await k.coordination.createNamespacedLease({
+      namespace: 'ztv',
+      body: { metadata: { name: 'rule-worker' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } },
+    });
+    await k.coordination.replaceNamespacedLease({
+      namespace: 'ztv',
+      name: 'rule-worker',
+      body: { ...lease, spec: { holderIdentity: 'b' } },
+    });
+    const lost = k.coordination.replaceNamespacedLease({
+      namespace: 'ztv',
+      name: 'rule-worker',
+      body: { ...lease, spec: { holderIdentity: 'c' } },
+    });
+    await expect(lost).rejects.toMatchObject({ code: 409 });
+  });
+
+  it('networking.k8s.io and apps lists across namespaces', async () => {
+    emu.seed([
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'deny', namespace: 'n1' },
+        spec: { podSelector: {} },
+      },
+      {
+        apiVersion: 'apps/v1',
+        kind: 'StatefulSet',
+        metadata: { name: 'db', namespace: 'n2' },
+        spec: { serviceName: 'db' },
+      },
+    ]);
+    const nps = await k.networking.listNetworkPolicyForAllNamespaces();
+    expect(nps.items.map((n) => n.metadata?.name)).toEqual(['deny']);
+    const sts = await k.apps.listStatefulSetForAllNamespaces();
+    expect(sts.items.map((n) => `${n.metadata?.namespace}/${n.metadata?.name}`)).toEqual(['n2/db']);
   });
 });
 
@@ -213,7 +320,12 @@ describe('server basics', () => {
     emu.clearRequests();
     await k.core.listNamespacedConfigMap({ namespace: 'crud', labelSelector: 'app=a' });
     expect(emu.requests).toEqual([
-      expect.objectContaining({ method: 'GET', path: '/api/v1/namespaces/crud/configmaps', query: { labelSelector: 'app=a' }, status: 200 }),
+      expect.objectContaining({
+        method: 'GET',
+        path: '/api/v1/namespaces/crud/configmaps',
+        query: { labelSelector: 'app=a' },
+        status: 200,
+      }),
     ]);
   });
 
@@ -224,12 +336,26 @@ describe('server basics', () => {
   });
 
   it('serves discovery for every registered group', async () => {
-    const apis = await (await fetch(`${emu.url}/apis`, { headers: { authorization: `Bearer ${emu.token}` } })).json();
+    const apis = await (
+      await fetch(`${emu.url}/apis`, { headers: { authorization: `Bearer ${emu.token}` } })
+    ).json();
     const names = (apis as { groups: { name: string }[] }).groups.map((g) => g.name);
     expect(names).toEqual(
-      expect.arrayContaining(['apps', 'batch', 'networking.k8s.io', 'security.istio.io', 'cilium.io', 'cert-manager.io', 'coordination.k8s.io']),
+      expect.arrayContaining([
+        'apps',
+        'batch',
+        'networking.k8s.io',
+        'security.istio.io',
+        'cilium.io',
+        'cert-manager.io',
+        'coordination.k8s.io',
+      ]),
     );
-    const core = await (await fetch(`${emu.url}/api/v1`, { headers: { authorization: `Bearer ${emu.token}` } })).json();
-    expect((core as { resources: { name: string }[] }).resources.map((r) => r.name)).toContain('serviceaccounts');
+    const core = await (
+      await fetch(`${emu.url}/api/v1`, { headers: { authorization: `Bearer ${emu.token}` } })
+    ).json();
+    expect((core as { resources: { name: string }[] }).resources.map((r) => r.name)).toContain(
+      'serviceaccounts',
+    );
   });
 });

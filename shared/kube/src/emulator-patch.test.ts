@@ -24,7 +24,10 @@ const deployment = (name: string): V1Deployment => ({
   spec: {
     replicas: 2,
     selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
+    template: {
+      metadata: { labels: { app: name } },
+      spec: { containers: [{ name: 'app', image: 'app:1' }] },
+    },
   },
 });
 
@@ -51,7 +54,11 @@ describe('merge patch (RFC 7386)', () => {
 
   it('strategic merge patch is served as a merge patch (lists replace, see README)', async () => {
     const patched = await k.apps.patchNamespacedDeployment(
-      { namespace: 'p', name: 'web', body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 's:1' }] } } } } },
+      {
+        namespace: 'p',
+        name: 'web',
+        body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 's:1' }] } } } },
+      },
       as(PatchStrategy.StrategicMergePatch),
     );
     expect(patched.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['sidecar']);
@@ -65,14 +72,21 @@ describe('merge patch (RFC 7386)', () => {
     );
     expect(patched.metadata?.generation).toBe(cur.metadata.generation);
     const stale = k.apps.patchNamespacedDeployment(
-      { namespace: 'p', name: 'web', body: { metadata: { resourceVersion: cur.metadata.resourceVersion }, spec: { replicas: 9 } } },
+      {
+        namespace: 'p',
+        name: 'web',
+        body: { metadata: { resourceVersion: cur.metadata.resourceVersion }, spec: { replicas: 9 } },
+      },
       as(PatchStrategy.MergePatch),
     );
     await expect(stale).rejects.toMatchObject({ code: 409 });
   });
 
   it('404 for a patch of a missing object', async () => {
-    const p = k.apps.patchNamespacedDeployment({ namespace: 'p', name: 'nope', body: { spec: {} } }, as(PatchStrategy.MergePatch));
+    const p = k.apps.patchNamespacedDeployment(
+      { namespace: 'p', name: 'nope', body: { spec: {} } },
+      as(PatchStrategy.MergePatch),
+    );
     await expect(p).rejects.toMatchObject({ code: 404 });
   });
 });
@@ -101,10 +115,15 @@ describe('JSON patch (RFC 6902)', () => {
   it('a failed test or a missing path is 422 and changes nothing', async () => {
     const rv = emu.get('apps/v1', 'Deployment', 'p', 'web')!.metadata.resourceVersion;
     for (const body of [
-      [{ op: 'test', path: '/spec/replicas', value: 5 }, { op: 'replace', path: '/spec/replicas', value: 1 }],
+      [
+        { op: 'test', path: '/spec/replicas', value: 5 },
+        { op: 'replace', path: '/spec/replicas', value: 1 },
+      ],
       [{ op: 'remove', path: '/spec/nothing/here' }],
     ]) {
-      const err = await k.apps.patchNamespacedDeployment({ namespace: 'p', name: 'web', body }).catch((e: unknown) => e);
+      const err = await k.apps
+        .patchNamespacedDeployment({ namespace: 'p', name: 'web', body })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ApiException);
       expect((err as ApiException<string>).code).toBe(422);
       expect(toKubeError(err)).toBeInstanceOf(KubeInvalidError);
@@ -113,7 +132,11 @@ describe('JSON patch (RFC 6902)', () => {
   });
 
   it('a malformed patch is 400', async () => {
-    const p = k.apps.patchNamespacedDeployment({ namespace: 'p', name: 'web', body: [{ op: 'explode', path: '/x' }] });
+    const p = k.apps.patchNamespacedDeployment({
+      namespace: 'p',
+      name: 'web',
+      body: [{ op: 'explode', path: '/x' }],
+    });
     await expect(p).rejects.toMatchObject({ code: 400 });
   });
 

@@ -1,5 +1,3 @@
-import { ApiException } from '@kubernetes/client-node';
-
 /** The metav1.Status an API error response carries (when it carries one). */
 export interface KubeStatus {
   reason?: string;
@@ -74,7 +72,10 @@ export class KubeApplyConflictError extends KubeError {
 
   /** The conflicting fields (`.spec.mtls.mode`) and who owns them. */
   get conflicts(): { field: string; message: string }[] {
-    return (this.status?.details?.causes ?? []).map((c) => ({ field: c.field ?? '', message: c.message ?? '' }));
+    return (this.status?.details?.causes ?? []).map((c) => ({
+      field: c.field ?? '',
+      message: c.message ?? '',
+    }));
   }
 }
 /** 410: the resourceVersion is too old (watch expired). Relist, then watch again. */

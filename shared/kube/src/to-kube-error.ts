@@ -18,7 +18,15 @@ import {
   type KubeStatus,
 } from './errors';
 
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'EAI_AGAIN']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+]);
 const TIMED_OUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** client-node hands error bodies over as text (or undefined); a Status is JSON with kind: Status. */
@@ -37,15 +45,29 @@ function parseStatus(body: unknown): KubeStatus | undefined {
   return undefined;
 }
 
-function retryAfter(headers: Record<string, string> | undefined, status: KubeStatus | undefined): number | undefined {
+function retryAfter(
+  headers: Record<string, string> | undefined,
+  status: KubeStatus | undefined,
+): number | undefined {
   const header = headers?.['retry-after'];
   if (header !== undefined && /^\d+$/.test(header)) return Number(header);
   return status?.details?.retryAfterSeconds;
 }
 
-function fromHttp(httpStatus: number, status: KubeStatus | undefined, init: { headers?: Record<string, string>; context: Record<string, unknown>; cause: unknown }): KubeError {
+function fromHttp(
+  httpStatus: number,
+  status: KubeStatus | undefined,
+  init: { headers?: Record<string, string>; context: Record<string, unknown>; cause: unknown },
+): KubeError {
   const message = status?.message ?? `Kubernetes API answered ${httpStatus}`;
-  const args = { message, httpStatus, status, context: init.context, cause: init.cause, retryAfterSeconds: retryAfter(init.headers, status) };
+  const args = {
+    message,
+    httpStatus,
+    status,
+    context: init.context,
+    cause: init.cause,
+    retryAfterSeconds: retryAfter(init.headers, status),
+  };
   const reason = status?.reason;
   switch (httpStatus) {
     case 401:
@@ -56,7 +78,8 @@ function fromHttp(httpStatus: number, status: KubeStatus | undefined, init: { he
       return new KubeNotFoundError(args);
     case 409:
       if (reason === 'AlreadyExists') return new KubeAlreadyExistsError(args);
-      if (status?.details?.causes?.some((c) => c.type === 'FieldManagerConflict')) return new KubeApplyConflictError(args);
+      if (status?.details?.causes?.some((c) => c.type === 'FieldManagerConflict'))
+        return new KubeApplyConflictError(args);
       return new KubeConflictError(args);
     case 410:
       return new KubeGoneError(args);
@@ -93,10 +116,18 @@ export function toKubeError(err: unknown, context: Record<string, unknown> = {})
   const name = err instanceof Error ? err.name : '';
   const code = codeOf(err) ?? codeOf((err as { cause?: unknown } | undefined)?.cause);
   if (name === 'AbortError' || name === 'TimeoutError' || (code !== undefined && TIMED_OUT.has(code))) {
-    return new KubeTimeoutError({ message: `Kubernetes API call timed out: ${message}`, context, cause: err });
+    return new KubeTimeoutError({
+      message: `Kubernetes API call timed out: ${message}`,
+      context,
+      cause: err,
+    });
   }
   if ((code !== undefined && UNREACHABLE.has(code)) || /socket hang up/i.test(message)) {
-    return new KubeUnavailableError({ message: `Kubernetes API unreachable: ${message}`, context: { ...context, code }, cause: err });
+    return new KubeUnavailableError({
+      message: `Kubernetes API unreachable: ${message}`,
+      context: { ...context, code },
+      cause: err,
+    });
   }
   return new KubeClientError({ message, context, cause: err });
 }

@@ -72,6 +72,7 @@ export const rulesConfig = z.object({
   privilegedAllowedNamespaces: z.array(z.string()).default(['kube-system']),
   /** Registries images may come from (image-unverified); empty means any registry. */
   allowedRegistries: z.array(z.string()).default([]),
+  /** image-unverified: every image must be pinned by a sha256 / sha512 digest. */
   requireImageDigest: z.boolean().default(true),
   /**
    * Signature verifier for image-unverified. Only 'none' exists today: no signature is checked, and the rule says so
@@ -83,9 +84,26 @@ export const rulesConfig = z.object({
   metadataEgressAllowList: z.array(z.string()).default([]),
   /** Cloud metadata addresses. */
   metadataAddresses: z.array(z.string()).default(['169.254.169.254', 'fd00:ec2::254', '100.100.100.200']),
+  /** TCP ports the metadata services listen on (AWS, GCP, Azure, Alibaba: 80); egress limited to other ports cannot reach them. */
+  metadataPorts: z.array(z.number().int().min(1).max(65535)).default([80]),
+  /** netpol-dns-egress-blocked: the namespace cluster DNS runs in ... */
+  dnsNamespace: z.string().default('kube-system'),
+  /** ... and the labels of its pods (kube-dns and CoreDNS both carry k8s-app=kube-dns). */
+  dnsPodLabels: z.record(z.string(), z.string()).default({ 'k8s-app': 'kube-dns' }),
   /** Namespaces no rule looks at (besides exceptions). */
   ignoredNamespaces: z.array(z.string()).default([]),
-  exceptions: z.array(ruleException).default([]),
+  /**
+   * Defaults to one exception: netpol-default-deny-missing in kube-system, kube-public and kube-node-lease, where a
+   * deny-all policy breaks the control plane's own add-ons (CNI, DNS, metrics) or nothing runs. The findings are still
+   * reported, marked suppressed. Setting `exceptions` replaces this list.
+   */
+  exceptions: z.array(ruleException).default(() => [
+    {
+      rules: ['netpol-default-deny-missing'],
+      namespaces: ['kube-system', 'kube-public', 'kube-node-lease'],
+      reason: 'Kubernetes system namespace: default-deny there breaks cluster add-ons (CNI, DNS), or nothing runs in it',
+    },
+  ]),
 });
 export type RulesConfig = z.infer<typeof rulesConfig>;
 

@@ -10,7 +10,12 @@ export function at(iso: string): () => Date {
   return () => d;
 }
 
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string } };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; uid?: string; resourceVersion?: string; [k: string]: unknown };
+  [k: string]: unknown;
+};
 
 /** A k8s.resource event for a full object (as read from a manifest or a watch). */
 export function resourceEvent(obj: Obj, op: 'upsert' | 'delete' = 'upsert', time = '2026-03-14T09:00:00Z'): ZtvEvent {

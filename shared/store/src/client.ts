@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePg, type NodePgDatabase } from 'drizzle-orm/node-postgres';
@@ -49,7 +50,7 @@ export function openStore(opts: PostgresStoreOptions): PostgresStore {
 }
 
 export interface EmbeddedStoreOptions {
-  /** Directory PGlite keeps its files in (created if missing); in memory when omitted. */
+  /** Directory PGlite keeps its files in (created with its parents if missing); in memory when omitted. */
   dataDir?: string;
   /** An already open PGlite instance (e.g. a clone of a migrated template in tests) instead of `dataDir`. */
   client?: PGlite;
@@ -57,6 +58,9 @@ export interface EmbeddedStoreOptions {
 
 /** Opens (or creates) an embedded PGlite database. */
 export async function openEmbeddedStore(opts: EmbeddedStoreOptions = {}): Promise<EmbeddedStore> {
+  // PGlite creates only the last directory of the path; `.ztv/pglite` in a fresh checkout needs its parents too.
+  if (opts.dataDir !== undefined && !opts.dataDir.includes('://'))
+    await mkdir(opts.dataDir, { recursive: true });
   const client = opts.client ?? (await PGlite.create(opts.dataDir));
   await client.waitReady;
   const db = drizzlePglite(client, { schema });

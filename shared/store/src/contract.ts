@@ -4,7 +4,14 @@ import type { Store } from './client';
 import { applySignals } from './findings/apply-signals';
 import { findingHistory, getFindingByFingerprint } from './findings/queries';
 import { resolveQuiet } from './findings/resolve-quiet';
-import { counts, opts, signal, type ContractOptions, type ContractStore, type MakeStore } from './contract/support';
+import {
+  counts,
+  opts,
+  signal,
+  type ContractOptions,
+  type ContractStore,
+  type MakeStore,
+} from './contract/support';
 import { queryContract } from './contract/queries';
 import { viewContract } from './contract/views';
 
@@ -30,9 +37,24 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
     it('opens a finding and its opened row on the first firing signal', async () => {
       const s = signal({ event: 'e1' });
       const transitions = await applySignals(db(), [s], opts(0));
-      expect(transitions).toMatchObject([{ kind: 'opened', fingerprint: s.fingerprint, previousStatus: null, status: 'open', signalId: s.signalId }]);
+      expect(transitions).toMatchObject([
+        {
+          kind: 'opened',
+          fingerprint: s.fingerprint,
+          previousStatus: null,
+          status: 'open',
+          signalId: s.signalId,
+        },
+      ]);
       const f = await getFindingByFingerprint(db(), s.fingerprint);
-      expect(f).toMatchObject({ status: 'open', occurrences: 1, ruleId: s.ruleId, namespace: 'payments', severity: 'high', lastSignalId: s.signalId });
+      expect(f).toMatchObject({
+        status: 'open',
+        occurrences: 1,
+        ruleId: s.ruleId,
+        namespace: 'payments',
+        severity: 'high',
+        lastSignalId: s.signalId,
+      });
       expect(f?.id).toMatch(/^fnd_[0-9a-z]{26}$/);
       const history = await findingHistory(db(), f?.id ?? '');
       expect(history).toMatchObject([{ kind: 'opened', signalId: s.signalId, actor: 'alerter' }]);
@@ -46,7 +68,12 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
     });
 
     it('changes nothing when a signal is replayed, alone or in a batch', async () => {
-      const batch = [signal({ event: 'e1' }), signal({ event: 'e2' }), signal({ event: 'e3', transition: 'resolved' }), signal({ event: 'e4', namespace: 'x' })];
+      const batch = [
+        signal({ event: 'e1' }),
+        signal({ event: 'e2' }),
+        signal({ event: 'e3', transition: 'resolved' }),
+        signal({ event: 'e4', namespace: 'x' }),
+      ];
       expect(await applySignals(db(), batch, opts(0))).toHaveLength(3);
       const before = await counts(db());
       const finding = await getFindingByFingerprint(db(), batch[0]!.fingerprint);
@@ -68,31 +95,52 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
       const s2 = signal({ event: 'e2', severity: 'critical' });
       expect(await applySignals(db(), [s2], opts(30))).toEqual([]);
       const f = await getFindingByFingerprint(db(), s2.fingerprint);
-      expect(f).toMatchObject({ status: 'open', occurrences: 2, severity: 'critical', lastSignalId: s2.signalId });
+      expect(f).toMatchObject({
+        status: 'open',
+        occurrences: 2,
+        severity: 'critical',
+        lastSignalId: s2.signalId,
+      });
       expect(f?.lastSeenAt).toEqual(opts(30).now);
       expect(f?.firstSeenAt).toEqual(opts(0).now);
       expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual(['opened', 'observed']);
     });
 
     it('resolves an open finding; a resolved signal for nothing, or repeated, does nothing', async () => {
-      expect(await applySignals(db(), [signal({ event: 'r0', transition: 'resolved' })], opts(0))).toEqual([]);
+      expect(await applySignals(db(), [signal({ event: 'r0', transition: 'resolved' })], opts(0))).toEqual(
+        [],
+      );
       expect(await counts(db())).toEqual({ findings: 0, events: 0 });
 
       await applySignals(db(), [signal({ event: 'e1' })], opts(0));
       const r = signal({ event: 'r1', transition: 'resolved' });
-      expect(await applySignals(db(), [r], opts(60))).toMatchObject([{ kind: 'resolved', previousStatus: 'open', status: 'resolved' }]);
-      expect(await applySignals(db(), [signal({ event: 'r2', transition: 'resolved' })], opts(90))).toEqual([]);
+      expect(await applySignals(db(), [r], opts(60))).toMatchObject([
+        { kind: 'resolved', previousStatus: 'open', status: 'resolved' },
+      ]);
+      expect(await applySignals(db(), [signal({ event: 'r2', transition: 'resolved' })], opts(90))).toEqual(
+        [],
+      );
       const f = await getFindingByFingerprint(db(), r.fingerprint);
       expect(f).toMatchObject({ status: 'resolved', resolvedAt: opts(60).now });
       expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual(['opened', 'resolved']);
     });
 
     it('reopens a resolved finding that fires after the flap window', async () => {
-      await applySignals(db(), [signal({ event: 'e1' }), signal({ event: 'r1', transition: 'resolved' })], opts(0));
+      await applySignals(
+        db(),
+        [signal({ event: 'e1' }), signal({ event: 'r1', transition: 'resolved' })],
+        opts(0),
+      );
       const t = await applySignals(db(), [signal({ event: 'e2' })], opts(3600));
       expect(t).toMatchObject([{ kind: 'reopened', previousStatus: 'resolved', status: 'open' }]);
       const f = await getFindingByFingerprint(db(), signal({ event: 'e2' }).fingerprint);
-      expect(f).toMatchObject({ status: 'open', reopenCount: 1, flapCount: 0, resolvedAt: null, occurrences: 2 });
+      expect(f).toMatchObject({
+        status: 'open',
+        reopenCount: 1,
+        flapCount: 0,
+        resolvedAt: null,
+        occurrences: 2,
+      });
     });
 
     it('damps a refire within the flap window: open again, counted, no reopen', async () => {
@@ -107,46 +155,94 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
     });
 
     it('applies several signals for one finding in batch order', async () => {
-      const batch = [signal({ event: 'e1' }), signal({ event: 'r1', transition: 'resolved' }), signal({ event: 'e2' }), signal({ event: 'e3', namespace: 'other' })];
+      const batch = [
+        signal({ event: 'e1' }),
+        signal({ event: 'r1', transition: 'resolved' }),
+        signal({ event: 'e2' }),
+        signal({ event: 'e3', namespace: 'other' }),
+      ];
       const t = await applySignals(db(), batch, opts(0));
-      expect(t.map((x) => `${x.kind}:${x.namespace}`)).toEqual(['opened:payments', 'resolved:payments', 'flapped:payments', 'opened:other']);
+      expect(t.map((x) => `${x.kind}:${x.namespace}`)).toEqual([
+        'opened:payments',
+        'resolved:payments',
+        'flapped:payments',
+        'opened:other',
+      ]);
       const f = await getFindingByFingerprint(db(), batch[0]!.fingerprint);
-      expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual(['opened', 'resolved', 'reopened']);
+      expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual([
+        'opened',
+        'resolved',
+        'reopened',
+      ]);
     });
 
     it('suppresses on an exception, keeps it suppressed, and unsuppresses when the exception stops matching', async () => {
       const born = signal({ event: 'e1', namespace: 'sandbox', suppressedBy: 'exc-sandbox' });
-      expect(await applySignals(db(), [born], opts(0))).toMatchObject([{ kind: 'suppressed', previousStatus: null, status: 'suppressed' }]);
-      expect(await getFindingByFingerprint(db(), born.fingerprint)).toMatchObject({ status: 'suppressed', suppressedBy: 'exc-sandbox' });
+      expect(await applySignals(db(), [born], opts(0))).toMatchObject([
+        { kind: 'suppressed', previousStatus: null, status: 'suppressed' },
+      ]);
+      expect(await getFindingByFingerprint(db(), born.fingerprint)).toMatchObject({
+        status: 'suppressed',
+        suppressedBy: 'exc-sandbox',
+      });
 
       await applySignals(db(), [signal({ event: 'e1' })], opts(0));
-      const t = await applySignals(db(), [signal({ event: 'e2', suppressedBy: 'exc-payments' }), signal({ event: 'e3', suppressedBy: 'exc-payments' })], opts(10));
+      const t = await applySignals(
+        db(),
+        [
+          signal({ event: 'e2', suppressedBy: 'exc-payments' }),
+          signal({ event: 'e3', suppressedBy: 'exc-payments' }),
+        ],
+        opts(10),
+      );
       expect(t).toMatchObject([{ kind: 'suppressed', previousStatus: 'open' }]);
-      expect(await applySignals(db(), [signal({ event: 'e4' })], opts(20))).toMatchObject([{ kind: 'unsuppressed', status: 'open' }]);
+      expect(await applySignals(db(), [signal({ event: 'e4' })], opts(20))).toMatchObject([
+        { kind: 'unsuppressed', status: 'open' },
+      ]);
       const f = await getFindingByFingerprint(db(), signal({ event: 'e4' }).fingerprint);
       expect(f).toMatchObject({ status: 'open', suppressedBy: null, occurrences: 4 });
-      expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual(['opened', 'suppressed', 'observed', 'unsuppressed']);
+      expect((await findingHistory(db(), f?.id ?? '')).map((e) => e.kind)).toEqual([
+        'opened',
+        'suppressed',
+        'observed',
+        'unsuppressed',
+      ]);
     });
 
     it('resolves event-based findings after their quiet period', async () => {
       const quiet = signal({ rule: 'flow-plaintext', event: 'f1', quietPeriodSeconds: 600 });
       const stateBased = signal({ event: 'e1' });
       await applySignals(db(), [quiet, stateBased], opts(0));
-      await applySignals(db(), [signal({ rule: 'flow-plaintext', event: 'f2', quietPeriodSeconds: 600 })], opts(300));
+      await applySignals(
+        db(),
+        [signal({ rule: 'flow-plaintext', event: 'f2', quietPeriodSeconds: 600 })],
+        opts(300),
+      );
 
       expect(await resolveQuiet(db(), opts(600).now)).toEqual([]);
       const t = await resolveQuiet(db(), opts(901).now);
-      expect(t).toMatchObject([{ kind: 'resolved', fingerprint: quiet.fingerprint, previousStatus: 'open', signalId: null }]);
+      expect(t).toMatchObject([
+        { kind: 'resolved', fingerprint: quiet.fingerprint, previousStatus: 'open', signalId: null },
+      ]);
       expect(await resolveQuiet(db(), opts(5000).now)).toEqual([]);
       const f = await getFindingByFingerprint(db(), quiet.fingerprint);
       expect(f).toMatchObject({ status: 'resolved', resolvedAt: opts(901).now });
-      expect((await findingHistory(db(), f?.id ?? '')).at(-1)).toMatchObject({ kind: 'resolved', signalId: null, data: { reason: 'quiet-period' } });
+      expect((await findingHistory(db(), f?.id ?? '')).at(-1)).toMatchObject({
+        kind: 'resolved',
+        signalId: null,
+        data: { reason: 'quiet-period' },
+      });
       expect(await getFindingByFingerprint(db(), stateBased.fingerprint)).toMatchObject({ status: 'open' });
     });
 
     it('applies a batch exactly once when two writers race with it', async () => {
-      const batch = Array.from({ length: 50 }, (_, i) => signal({ event: `e${i}`, namespace: `ns-${i % 10}` }));
-      const results = await Promise.allSettled([applySignals(db(), batch, opts(0)), applySignals(db(), batch, opts(0))]);
+      const batch = Array.from({ length: 50 }, (_, i) =>
+        signal({ event: `e${i}`, namespace: `ns-${i % 10}` }),
+      );
+      const results = await Promise.allSettled([
+        applySignals(db(), batch, opts(0)),
+        applySignals(db(), batch, opts(0)),
+      ]);
       const applied = results.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
       expect(applied.filter((t) => t.kind === 'opened')).toHaveLength(10);
       // A loser may be told to retry; retrying changes nothing.

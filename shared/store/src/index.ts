@@ -17,4 +17,10 @@ export type { Transition, TransitionKind } from './findings/transition';
 export { applySignals, type ApplySignalsOptions } from './findings/apply-signals';
 export { resolveQuiet } from './findings/resolve-quiet';
 export { getFinding, getFindingByFingerprint, findingHistory } from './findings/queries';
-export { listFindings, type FindingFilters, type FindingSort, type ListFindingsOptions, type FindingPage } from './findings/list';
+export {
+  listFindings,
+  type FindingFilters,
+  type FindingSort,
+  type ListFindingsOptions,
+  type FindingPage,
+} from './findings/list';

@@ -25,7 +25,9 @@ export class Discovery {
 
   /** GET /apis */
   groupList(): unknown {
-    const groups = [...servedGroups()].filter(([g]) => g !== '' && this.isServed(g)).map(([g, versions]) => this.group(g, versions));
+    const groups = [...servedGroups()]
+      .filter(([g]) => g !== '' && this.isServed(g))
+      .map(([g, versions]) => this.group(g, versions));
     return { kind: 'APIGroupList', apiVersion: 'v1', groups };
   }
 
@@ -42,7 +44,12 @@ export class Discovery {
     const types = RESOURCE_TYPES.filter((t) => t.group === group && t.versions.includes(version));
     if (types.length === 0) return undefined;
     const resources = types.flatMap((t) => [this.resource(t), ...(t.status ? [this.statusResource(t)] : [])]);
-    return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersionOf(group, version), resources };
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: apiVersionOf(group, version),
+      resources,
+    };
   }
 
   version(): unknown {
@@ -59,7 +66,10 @@ export class Discovery {
     };
   }
 
-  private group(name: string, versions: string[]): { name: string; versions: unknown[]; preferredVersion: unknown } {
+  private group(
+    name: string,
+    versions: string[],
+  ): { name: string; versions: unknown[]; preferredVersion: unknown } {
     const list = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
     return { name, versions: list, preferredVersion: list[0] };
   }
@@ -76,6 +86,12 @@ export class Discovery {
   }
 
   private statusResource(t: ResourceType): unknown {
-    return { name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: SUBRESOURCE_VERBS };
+    return {
+      name: `${t.plural}/status`,
+      singularName: '',
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: SUBRESOURCE_VERBS,
+    };
   }
 }

@@ -35,7 +35,8 @@ export function overlaps(p: FieldPath, q: FieldPath): boolean {
 export function leafPaths(obj: JsonObject): FieldPath[] {
   const out: FieldPath[] = [];
   const walk = (v: unknown, path: FieldPath): void => {
-    if (isObject(v) && Object.keys(v).length > 0) for (const [k, c] of Object.entries(v)) walk(c, [...path, k]);
+    if (isObject(v) && Object.keys(v).length > 0)
+      for (const [k, c] of Object.entries(v)) walk(c, [...path, k]);
     else out.push(path);
   };
   for (const [k, v] of Object.entries(obj)) {

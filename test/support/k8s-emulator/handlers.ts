@@ -1,5 +1,13 @@
 import type { JsonObject } from './json';
-import { checkIdentity, checkPreconditions, metadataOf, prepareCreate, prepareUpdate, present, sameContent } from './objects';
+import {
+  checkIdentity,
+  checkPreconditions,
+  metadataOf,
+  prepareCreate,
+  prepareUpdate,
+  present,
+  sameContent,
+} from './objects';
 import { recordUpdate } from './ownership';
 import { RESOURCE_TYPES, apiVersionOf } from './registry';
 import { isDryRun, managerOf, parseBody, type Reply, type ResourceRequest } from './request';
@@ -42,12 +50,16 @@ export function list(req: ResourceRequest): Reply {
     const { apiVersion: _a, kind: _k, ...rest } = o;
     return rest;
   });
-  return { status: 200, body: { kind: `${req.t.kind}List`, apiVersion: apiVersionOf(req.t.group, req.version), metadata, items } };
+  return {
+    status: 200,
+    body: { kind: `${req.t.kind}List`, apiVersion: apiVersionOf(req.t.group, req.version), metadata, items },
+  };
 }
 
 function decodeContinue(token: string): number {
   try {
-    const offset = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset: number }).offset;
+    const offset = (JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { offset: number })
+      .offset;
     if (Number.isInteger(offset) && offset >= 0) return offset;
   } catch {
     // fall through to the error
@@ -66,7 +78,13 @@ export function create(req: ResourceRequest): Reply {
 }
 
 /** Validates, records field ownership and stores an update; a no-op update changes nothing. */
-export function storeUpdate(req: ResourceRequest, cur: JsonObject, next: JsonObject, dryRun: boolean, manager?: string): Reply {
+export function storeUpdate(
+  req: ResourceRequest,
+  cur: JsonObject,
+  next: JsonObject,
+  dryRun: boolean,
+  manager?: string,
+): Reply {
   checkPreconditions(req.t, cur, next);
   const updated = prepareUpdate(req.t, cur, next, req.subresource);
   if (manager !== undefined) recordUpdate(cur, updated, manager);
@@ -95,12 +113,20 @@ function deleteOne(req: ResourceRequest, obj: JsonObject): JsonObject {
 export function remove(req: ResourceRequest): Reply {
   const dryRun = isDryRun(req, 'DeleteOptions');
   const obj = current(req);
-  const options = req.body.length > 0 ? (parseBody(req, false) as { preconditions?: { resourceVersion?: string; uid?: string } }) : {};
+  const options =
+    req.body.length > 0
+      ? (parseBody(req, false) as { preconditions?: { resourceVersion?: string; uid?: string } })
+      : {};
   const pre = options.preconditions ?? {};
   const meta = metadataOf(obj);
-  if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion) throw staleConflict(req.t, req.name!);
+  if (pre.resourceVersion && pre.resourceVersion !== meta.resourceVersion)
+    throw staleConflict(req.t, req.name!);
   if (pre.uid && pre.uid !== meta.uid) {
-    throw preconditionConflict(req.t, req.name!, `UID in precondition: ${pre.uid}, UID in object meta: ${String(meta.uid)}`);
+    throw preconditionConflict(
+      req.t,
+      req.name!,
+      `UID in precondition: ${pre.uid}, UID in object meta: ${String(meta.uid)}`,
+    );
   }
   return { status: 200, body: present(req.t, req.version, dryRun ? obj : deleteOne(req, obj)) };
 }
@@ -109,5 +135,8 @@ export function removeCollection(req: ResourceRequest): Reply {
   const dryRun = isDryRun(req, 'DeleteOptions');
   const items = selected(req).map((o) => present(req.t, req.version, dryRun ? o : deleteOne(req, o)));
   const metadata = { resourceVersion: String(req.store.resourceVersion) };
-  return { status: 200, body: { kind: `${req.t.kind}List`, apiVersion: apiVersionOf(req.t.group, req.version), metadata, items } };
+  return {
+    status: 200,
+    body: { kind: `${req.t.kind}List`, apiVersion: apiVersionOf(req.t.group, req.version), metadata, items },
+  };
 }

@@ -9,12 +9,12 @@ import { Faults, type FaultAction, type FaultMatch } from './faults';
 import { renderKubeconfig } from './kubeconfig';
 import { present } from './objects';
 import { splitApiVersion } from './registry';
-import { seedObject, typeOf, type KubeObject } from './seed';
+import { seedObject, typeOf, type KubeObject, type SeedInput } from './seed';
 import { createEmulatorServer, type RecordedRequest } from './server';
 import { ObjectStore } from './store';
 
 export type { FaultAction, FaultMatch } from './faults';
-export type { KubeObject } from './seed';
+export type { KubeObject, SeedInput } from './seed';
 export type { RecordedRequest } from './server';
 export { RESOURCE_TYPES, type ResourceType } from './registry';
 
@@ -41,7 +41,7 @@ export interface K8sEmulator {
   kubeconfigPath: string;
   kubeconfig: string;
   /** Creates or replaces objects directly (no HTTP); status is kept as given. */
-  seed(objects: KubeObject[], options?: { fieldManager?: string }): KubeObject[];
+  seed<T extends SeedInput>(objects: readonly T[], options?: { fieldManager?: string }): KubeObject[];
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Deletes an object directly; watches see DELETED. False when it did not exist. */

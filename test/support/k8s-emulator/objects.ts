@@ -20,7 +20,12 @@ export function present(t: ResourceType, version: string, obj: JsonObject): Json
 }
 
 /** Checks what the body says about its own type and place against the URL (400s, as the API server). */
-export function checkIdentity(t: ResourceType, body: unknown, namespace: string | undefined, name?: string): JsonObject {
+export function checkIdentity(
+  t: ResourceType,
+  body: unknown,
+  namespace: string | undefined,
+  name?: string,
+): JsonObject {
   if (!isObject(body)) throw badRequest('the request body must be a JSON or YAML object');
   if (body.kind !== undefined && body.kind !== t.kind) {
     throw badRequest(`the kind of the object (${String(body.kind)}) does not match the URL (${t.kind})`);
@@ -34,7 +39,9 @@ export function checkIdentity(t: ResourceType, body: unknown, namespace: string 
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
   if (name !== undefined && meta.name !== undefined && meta.name !== name) {
-    throw badRequest(`the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`);
+    throw badRequest(
+      `the name of the object (${String(meta.name)}) does not match the name on the URL (${name})`,
+    );
   }
   if (t.namespaced) meta.namespace = namespace;
   else delete meta.namespace;
@@ -47,17 +54,32 @@ function validateName(t: ResourceType, obj: JsonObject): void {
     if (typeof meta.generateName === 'string' && meta.generateName !== '') {
       meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
     } else {
-      const cause = { type: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' };
+      const cause = {
+        type: 'FieldValueRequired',
+        message: 'Required value: name or generateName is required',
+        field: 'metadata.name',
+      };
       throw invalid(t.kind, '', [cause], t.group);
     }
   }
   const name = meta.name as string;
   const label = t.kind === 'Namespace';
-  const ok = label ? DNS1123_LABEL.test(name) && name.length <= 63 : DNS1123_SUBDOMAIN.test(name) && name.length <= 253;
+  const ok = label
+    ? DNS1123_LABEL.test(name) && name.length <= 63
+    : DNS1123_SUBDOMAIN.test(name) && name.length <= 253;
   if (!ok) {
     const rule = label ? 'a lowercase RFC 1123 label' : 'a lowercase RFC 1123 subdomain';
     const message = `Invalid value: "${name}": must be ${rule}`;
     throw invalid(t.kind, name, [{ type: 'FieldValueInvalid', message, field: 'metadata.name' }], t.group);
+  }
+}
+
+/** Empty labels/annotations/finalizers/ownerReferences are omitted on the wire (Go `omitempty`). */
+function dropEmptyMetadata(meta: JsonObject): void {
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences']) {
+    const v = meta[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0))
+      delete meta[k];
   }
 }
 
@@ -73,6 +95,7 @@ export function prepareCreate(t: ResourceType, obj: JsonObject): JsonObject {
   meta.uid = randomUUID();
   meta.creationTimestamp = nowRfc3339();
   meta.generation = 1;
+  dropEmptyMetadata(meta);
   obj.apiVersion = storageVersion(t);
   obj.kind = t.kind;
   if (t.kind === 'Namespace') obj.status = { phase: 'Active' };
@@ -84,11 +107,19 @@ export function checkPreconditions(t: ResourceType, current: JsonObject, next: J
   const cur = metadataOf(current);
   const meta = metadataOf(next);
   const name = String(cur.name);
-  if (meta.resourceVersion !== undefined && meta.resourceVersion !== '' && meta.resourceVersion !== cur.resourceVersion) {
+  if (
+    meta.resourceVersion !== undefined &&
+    meta.resourceVersion !== '' &&
+    meta.resourceVersion !== cur.resourceVersion
+  ) {
     throw staleConflict(t, name);
   }
   if (meta.uid !== undefined && meta.uid !== '' && meta.uid !== cur.uid) {
-    throw preconditionConflict(t, name, `UID in precondition: ${String(meta.uid)}, UID in object meta: ${String(cur.uid)}`);
+    throw preconditionConflict(
+      t,
+      name,
+      `UID in precondition: ${String(meta.uid)}, UID in object meta: ${String(cur.uid)}`,
+    );
   }
 }
 
@@ -102,7 +133,12 @@ const withoutMetaAndStatus = (o: JsonObject): JsonObject => {
  * resource cannot change status and the status subresource can change nothing else; generation moves when
  * anything outside metadata and status changed.
  */
-export function prepareUpdate(t: ResourceType, current: JsonObject, next: JsonObject, subresource?: string): JsonObject {
+export function prepareUpdate(
+  t: ResourceType,
+  current: JsonObject,
+  next: JsonObject,
+  subresource?: string,
+): JsonObject {
   let out: JsonObject;
   if (subresource === 'status') out = { ...structuredClone(current), status: next.status };
   else {
@@ -121,14 +157,21 @@ export function prepareUpdate(t: ResourceType, current: JsonObject, next: JsonOb
   }
   const changed = !deepEqual(withoutMetaAndStatus(current), withoutMetaAndStatus(out));
   meta.generation = Number(cur.generation ?? 1) + (changed ? 1 : 0);
+  dropEmptyMetadata(meta);
   out.metadata = meta;
   out.apiVersion = storageVersion(t);
   out.kind = t.kind;
   return out;
 }
 
-/** Same content apart from managedFields: the write is a no-op (no new resourceVersion, no watch event). */
+/** Same content and same field ownership (timestamps aside): the write is a no-op (no new resourceVersion, no event). */
 export function sameContent(a: JsonObject, b: JsonObject): boolean {
-  const strip = (o: JsonObject): JsonObject => ({ ...o, metadata: { ...metadataOf(o), managedFields: undefined } });
-  return deepEqual(JSON.parse(JSON.stringify(strip(a))), JSON.parse(JSON.stringify(strip(b))));
+  const strip = (o: JsonObject): unknown => {
+    const meta = metadataOf(o);
+    const owners = Array.isArray(meta.managedFields)
+      ? meta.managedFields.map((m: JsonObject) => ({ ...m, time: undefined }))
+      : [];
+    return JSON.parse(JSON.stringify({ ...o, metadata: { ...meta, managedFields: owners } }));
+  };
+  return deepEqual(strip(a), strip(b));
 }

@@ -1,4 +1,14 @@
-import { deleteAt, fromFieldsV1, getAt, leafPaths, overlaps, pathKey, pathText, toFieldsV1, type FieldPath } from './fields';
+import {
+  deleteAt,
+  fromFieldsV1,
+  getAt,
+  leafPaths,
+  overlaps,
+  pathKey,
+  pathText,
+  toFieldsV1,
+  type FieldPath,
+} from './fields';
 import { deepEqual, isObject, type JsonObject } from './json';
 import { StatusError, type StatusCause } from './status';
 
@@ -46,7 +56,12 @@ function writeOwners(obj: JsonObject, owners: Owner[]): void {
   else delete meta.managedFields;
 }
 
-function ownerEntry(owners: Owner[], manager: string, operation: Owner['operation'], apiVersion: string): Owner {
+function ownerEntry(
+  owners: Owner[],
+  manager: string,
+  operation: Owner['operation'],
+  apiVersion: string,
+): Owner {
   let entry = owners.find((o) => o.manager === manager && o.operation === operation);
   if (!entry) {
     entry = { manager, operation, apiVersion, time: '', paths: new Map() };
@@ -66,7 +81,8 @@ export function recordUpdate(before: JsonObject | undefined, after: JsonObject, 
   const changed = leafPaths(after).filter((p) => !deepEqual(getAt(before, p), getAt(after, p)));
   if (changed.length > 0) {
     for (const o of owners) {
-      for (const [k, p] of o.paths) if (changed.some((c) => p.length >= c.length && overlaps(c, p))) o.paths.delete(k);
+      for (const [k, p] of o.paths)
+        if (changed.some((c) => p.length >= c.length && overlaps(c, p))) o.paths.delete(k);
     }
     const mine = ownerEntry(owners, manager, 'Update', String(after.apiVersion ?? ''));
     for (const p of changed) mine.paths.set(pathKey(p), p);
@@ -99,7 +115,12 @@ function conflictError(conflicts: { manager: string; apiVersion: string; path: F
  * before and no longer applies are removed unless someone else owns them; a changed value in a field another
  * manager owns is a conflict (409) unless `force`, which moves the field to this manager.
  */
-export function serverSideApply(live: JsonObject | undefined, config: JsonObject, manager: string, force: boolean): JsonObject {
+export function serverSideApply(
+  live: JsonObject | undefined,
+  config: JsonObject,
+  manager: string,
+  force: boolean,
+): JsonObject {
   const owners = readOwners(live);
   const applied = leafPaths(config);
   const previous = owners.find((o) => o.manager === manager && o.operation === 'Apply');
@@ -120,7 +141,9 @@ export function serverSideApply(live: JsonObject | undefined, config: JsonObject
     }
   }
   if (conflicts.length > 0 && !force) {
-    throw conflictError(conflicts.map((c) => ({ manager: c.owner.manager, apiVersion: c.owner.apiVersion, path: c.path })));
+    throw conflictError(
+      conflicts.map((c) => ({ manager: c.owner.manager, apiVersion: c.owner.apiVersion, path: c.path })),
+    );
   }
   for (const c of conflicts) c.owner.paths.delete(c.key);
 

@@ -4,7 +4,7 @@ import { checkIdentity, metadataOf, prepareCreate, present } from './objects';
 import { serverSideApply } from './ownership';
 import { JsonPatchApplyError, jsonPatch, mergePatch } from './patch';
 import { isDryRun, managerOf, parseBody, type Reply, type ResourceRequest } from './request';
-import { StatusError, alreadyExists, badRequest, invalid } from './status';
+import { StatusError, badRequest, invalid } from './status';
 
 const MERGE = 'application/merge-patch+json';
 const STRATEGIC = 'application/strategic-merge-patch+json';
@@ -19,7 +19,11 @@ function patchOptionsInvalid(field: string, message: string): StatusError {
 export function patch(req: ResourceRequest): Reply {
   const type = req.contentType.split(';')[0]!.trim().toLowerCase();
   if (![MERGE, STRATEGIC, JSON_PATCH, APPLY].includes(type)) {
-    throw new StatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${[JSON_PATCH, MERGE, APPLY, STRATEGIC].join(', ')}`);
+    throw new StatusError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${[JSON_PATCH, MERGE, APPLY, STRATEGIC].join(', ')}`,
+    );
   }
   const dryRun = isDryRun(req, 'PatchOptions');
   const force = req.query.get('force');
@@ -29,7 +33,8 @@ export function patch(req: ResourceRequest): Reply {
     }
     return apply(req, dryRun, force === 'true');
   }
-  if (force !== null) throw patchOptionsInvalid('force', 'Forbidden: may not be specified for non-apply patch');
+  if (force !== null)
+    throw patchOptionsInvalid('force', 'Forbidden: may not be specified for non-apply patch');
   const cur = current(req);
   const body = parseBody(req, false);
   let next: unknown;
@@ -55,14 +60,14 @@ function apply(req: ResourceRequest, dryRun: boolean, force: boolean): Reply {
   }
   checkIdentity(req.t, config, req.namespace, req.name);
   const meta = metadataOf(config);
-  if (meta.managedFields !== undefined) throw badRequest('metadata.managedFields must be nil in an apply configuration');
+  if (meta.managedFields !== undefined)
+    throw badRequest('metadata.managedFields must be nil in an apply configuration');
   meta.name = req.name;
   const manager = req.query.get('fieldManager')!;
   const cur = req.store.get(req.t, req.namespace, req.name!);
   if (!cur) {
     // Apply creates what does not exist yet (201).
     const created = prepareCreate(req.t, serverSideApply(undefined, applyable(config), manager, force));
-    if (req.store.get(req.t, req.namespace, req.name!)) throw alreadyExists(req.t, req.name!);
     const stored = dryRun ? created : req.store.commit(req.t, 'ADDED', created);
     return { status: 201, body: present(req.t, req.version, stored) };
   }

@@ -54,7 +54,8 @@ function arrayIndex(arr: unknown[], token: string, forInsert: boolean): number {
   if (forInsert && token === '-') return arr.length;
   if (!/^(0|[1-9]\d*)$/.test(token)) throw new JsonPatchApplyError(`invalid array index: ${token}`);
   const i = Number(token);
-  if (i > arr.length || (!forInsert && i === arr.length)) throw new JsonPatchApplyError(`array index out of bounds: ${i}`);
+  if (i > arr.length || (!forInsert && i === arr.length))
+    throw new JsonPatchApplyError(`array index out of bounds: ${i}`);
   return i;
 }
 
@@ -113,7 +114,8 @@ export function jsonPatch(target: unknown, patch: unknown): unknown {
         add(doc, op.path, structuredClone(op.value));
         break;
       case 'move': {
-        if (op.path.startsWith(`${op.from}/`)) throw new JsonPatchApplyError('cannot move a value into itself');
+        if (op.path.startsWith(`${op.from}/`))
+          throw new JsonPatchApplyError('cannot move a value into itself');
         const value = read(doc, op.from!);
         remove(doc, op.from!);
         add(doc, op.path, value);

@@ -46,18 +46,42 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     { plural: 'cronjobs', kind: 'CronJob', namespaced: ns, status: true, shortNames: ['cj'] },
   ]),
   ...group('networking.k8s.io', ['v1'], false, [
-    { plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: ns, status: false, shortNames: ['netpol'] },
+    {
+      plural: 'networkpolicies',
+      kind: 'NetworkPolicy',
+      namespaced: ns,
+      status: false,
+      shortNames: ['netpol'],
+    },
   ]),
   ...group('coordination.k8s.io', ['v1'], false, [
     { plural: 'leases', kind: 'Lease', namespaced: ns, status: false },
   ]),
   // Istio serves both versions from one storage; the emulator converts by rewriting apiVersion only.
   ...group('security.istio.io', ['v1', 'v1beta1'], true, [
-    { plural: 'peerauthentications', kind: 'PeerAuthentication', namespaced: ns, status: true, shortNames: ['pa'] },
-    { plural: 'authorizationpolicies', kind: 'AuthorizationPolicy', namespaced: ns, status: true, shortNames: ['ap'] },
+    {
+      plural: 'peerauthentications',
+      kind: 'PeerAuthentication',
+      namespaced: ns,
+      status: true,
+      shortNames: ['pa'],
+    },
+    {
+      plural: 'authorizationpolicies',
+      kind: 'AuthorizationPolicy',
+      namespaced: ns,
+      status: true,
+      shortNames: ['ap'],
+    },
   ]),
   ...group('cilium.io', ['v2'], true, [
-    { plural: 'ciliumnetworkpolicies', kind: 'CiliumNetworkPolicy', namespaced: ns, status: true, shortNames: ['cnp'] },
+    {
+      plural: 'ciliumnetworkpolicies',
+      kind: 'CiliumNetworkPolicy',
+      namespaced: ns,
+      status: true,
+      shortNames: ['cnp'],
+    },
     {
       plural: 'ciliumclusterwidenetworkpolicies',
       kind: 'CiliumClusterwideNetworkPolicy',
@@ -78,11 +102,15 @@ export function apiVersionOf(groupName: string, version: string): string {
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const i = apiVersion.lastIndexOf('/');
-  return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
+  return i < 0
+    ? { group: '', version: apiVersion }
+    : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
 export function findByPlural(groupName: string, version: string, plural: string): ResourceType | undefined {
-  return RESOURCE_TYPES.find((t) => t.group === groupName && t.plural === plural && t.versions.includes(version));
+  return RESOURCE_TYPES.find(
+    (t) => t.group === groupName && t.plural === plural && t.versions.includes(version),
+  );
 }
 
 export function findByKind(apiVersion: string, kind: string): ResourceType | undefined {

@@ -26,7 +26,11 @@ export function isDryRun(req: ResourceRequest, optionsKind: string): boolean {
   const values = req.query.getAll('dryRun');
   for (const v of values) {
     if (v !== 'All') {
-      const cause = { type: 'FieldValueNotSupported', message: `Unsupported value: "${v}": supported values: "All"`, field: 'dryRun' };
+      const cause = {
+        type: 'FieldValueNotSupported',
+        message: `Unsupported value: "${v}": supported values: "All"`,
+        field: 'dryRun',
+      };
       throw invalid(optionsKind, '', [cause], 'meta.k8s.io');
     }
   }

@@ -4,7 +4,14 @@ export type Route =
   | { to: 'version' | 'health' | 'coreVersions' | 'groupList' | 'notFound' }
   | { to: 'group'; group: string }
   | { to: 'resourceList'; group: string; version: string }
-  | { to: 'resource'; t: ResourceType; version: string; namespace?: string; name?: string; subresource?: string };
+  | {
+      to: 'resource';
+      t: ResourceType;
+      version: string;
+      namespace?: string;
+      name?: string;
+      subresource?: string;
+    };
 
 const NOT_FOUND = { to: 'notFound' } as const;
 
@@ -16,11 +23,14 @@ export function route(path: string, isServed: (group: string) => boolean): Route
   const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [head, ...rest] = segs;
   if (segs.length === 1 && head === 'version') return { to: 'version' };
-  if (segs.length === 1 && (head === 'healthz' || head === 'readyz' || head === 'livez')) return { to: 'health' };
+  if (segs.length === 1 && (head === 'healthz' || head === 'readyz' || head === 'livez'))
+    return { to: 'health' };
   if (head === 'api') {
     if (rest.length === 0) return { to: 'coreVersions' };
     if (rest[0] !== 'v1') return NOT_FOUND;
-    return rest.length === 1 ? { to: 'resourceList', group: '', version: 'v1' } : resource('', 'v1', rest.slice(1));
+    return rest.length === 1
+      ? { to: 'resourceList', group: '', version: 'v1' }
+      : resource('', 'v1', rest.slice(1));
   }
   if (head === 'apis') {
     const [group, version, ...tail] = rest;

@@ -1,7 +1,9 @@
 import { badRequest } from './status';
 
 type Labels = Record<string, string>;
-export type ObjectPredicate = (obj: { metadata?: { name?: string; namespace?: string; labels?: Labels } }) => boolean;
+export type ObjectPredicate = (obj: {
+  metadata?: { name?: string; namespace?: string; labels?: Labels };
+}) => boolean;
 
 const KEY = String.raw`(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?`;
 const VALUE = String.raw`(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?)?`;
@@ -48,7 +50,9 @@ function parseRequirement(req: string): LabelTest {
   if ((m = SET.exec(req))) {
     const [, key, op, list] = m as unknown as [string, string, string, string];
     const values = new Set(list.split(',').map((v) => v.trim()));
-    return op === 'in' ? (l) => l[key] !== undefined && values.has(l[key]) : (l) => !values.has(l[key] ?? '\0');
+    return op === 'in'
+      ? (l) => l[key] !== undefined && values.has(l[key])
+      : (l) => !values.has(l[key] ?? '\0');
   }
   if ((m = NUMERIC.exec(req))) {
     const [, key, op, bound] = m as unknown as [string, string, string, string];
@@ -86,7 +90,9 @@ export function parseFieldSelector(selector: string | undefined): ObjectPredicat
     const [, field, op, value] = m as unknown as [string, string, string, string];
     const read = FIELDS[field];
     if (!read) throw badRequest(`field label not supported: ${field}`);
-    return op === '!=' ? (o: Parameters<ObjectPredicate>[0]) => read(o) !== value : (o: Parameters<ObjectPredicate>[0]) => read(o) === value;
+    return op === '!='
+      ? (o: Parameters<ObjectPredicate>[0]) => read(o) !== value
+      : (o: Parameters<ObjectPredicate>[0]) => read(o) === value;
   });
   return (obj) => tests.every((t) => t(obj));
 }

@@ -15,6 +15,8 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   contentType: string | undefined;
+  /** The request body as text (undefined when empty): what an apply or a patch sent. */
+  body: string | undefined;
   watch: boolean;
   /** The HTTP status answered (200 for a watch once it streams). */
   status?: number;
@@ -38,7 +40,12 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function reply(res: ServerResponse, record: RecordedRequest, { status, body }: Reply, headers: Record<string, string> = {}): void {
+function reply(
+  res: ServerResponse,
+  record: RecordedRequest,
+  { status, body }: Reply,
+  headers: Record<string, string> = {},
+): void {
   record.status = status;
   if (res.headersSent) return;
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -65,11 +72,13 @@ async function handle(parts: ServerParts, req: IncomingMessage, res: ServerRespo
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
     contentType,
+    body: body.length > 0 ? body.toString('utf8') : undefined,
     watch,
   };
   parts.requests.push(record);
 
-  if (req.headers.authorization !== `Bearer ${parts.token}`) return reply(res, record, toReply(unauthorized()));
+  if (req.headers.authorization !== `Bearer ${parts.token}`)
+    return reply(res, record, toReply(unauthorized()));
   const fault = parts.faults.take({ method, path: url.pathname, watch, contentType: contentType ?? '' });
   if (fault?.delayMs) await sleep(fault.delayMs);
   if (fault?.reset) {
@@ -101,11 +110,20 @@ interface Incoming {
 }
 
 /** Routes and serves a request; undefined when the response is a watch stream already under way. */
-function dispatch(parts: ServerParts, req: IncomingMessage, res: ServerResponse, inc: Incoming): Reply | undefined {
+function dispatch(
+  parts: ServerParts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  inc: Incoming,
+): Reply | undefined {
   const { discovery } = parts;
   const r = route(inc.url.pathname, (g) => discovery.isServed(g));
   const get = inc.method === 'GET';
-  const notAllowed = new StatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+  const notAllowed = new StatusError(
+    405,
+    'MethodNotAllowed',
+    `the server does not allow this method on the requested resource`,
+  );
   if (r.to !== 'resource') {
     if (!get && r.to !== 'notFound') throw notAllowed;
     switch (r.to) {

@@ -95,7 +95,12 @@ export const preconditionConflict = (t: ResourceType, name: string, what: string
 
 export function invalid(kind: string, name: string, causes: StatusCause[], group = ''): StatusError {
   const list = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message)).join(', ');
-  return new StatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, { name, group, kind, causes });
+  return new StatusError(422, 'Invalid', `${kind} "${name}" is invalid: ${list}`, {
+    name,
+    group,
+    kind,
+    causes,
+  });
 }
 
 export const badRequest = (message: string): StatusError => new StatusError(400, 'BadRequest', message);

@@ -52,7 +52,10 @@ export class ObjectStore {
 
   /** Objects of a kind, in one namespace or all, in key order (namespace, then name) like etcd. */
   list(t: ResourceType, namespace?: string): JsonObject[] {
-    const prefix = namespace !== undefined && t.namespaced ? `${t.group}/${t.plural}/${namespace}/` : `${t.group}/${t.plural}/`;
+    const prefix =
+      namespace !== undefined && t.namespaced
+        ? `${t.group}/${t.plural}/${namespace}/`
+        : `${t.group}/${t.plural}/`;
     return [...this.objects.entries()]
       .filter(([k]) => k.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))

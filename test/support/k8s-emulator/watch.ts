@@ -36,6 +36,8 @@ export function serveWatch(req: ResourceRequest, res: ServerResponse, settings: 
   const history = fromNow ? [] : store.eventsAfter(Number(rvParam));
 
   res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+  // Clients wait for the headers before they consider the watch open; an idle watch must still send them.
+  res.flushHeaders();
   settings.open.add(res);
   const send = (type: string, object: unknown): void => {
     if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify({ type, object })}\n`);

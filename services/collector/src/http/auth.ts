@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -8,7 +8,7 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  * Accepts a request that carries one of the configured bearer tokens (compared in constant time) or a client
  * certificate verified against the configured CA (the kube-apiserver audit webhook can use either).
  */
-export function makeAuthenticator(tokens: string[]) {
+export function makeAuthenticator(tokens: string[]): preHandlerAsyncHookHandler {
   const digests = tokens.map(digest);
   return async function authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const socket = req.raw.socket as Partial<TLSSocket>;

@@ -9,7 +9,6 @@ export function createHttpServer(env: Env, logger: Logger): FastifyInstance {
   const opts: FastifyServerOptions & { https?: object } = {
     loggerInstance: logger.child({ component: 'http' }),
     bodyLimit: env.COLLECTOR_BODY_LIMIT,
-    disableRequestLogging: true,
   };
   if (env.COLLECTOR_TLS_CERT_FILE && env.COLLECTOR_TLS_KEY_FILE) {
     opts.https = {
@@ -36,6 +35,8 @@ export function createHttpServer(env: Env, logger: Logger): FastifyInstance {
     reply.log.error({ err }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error' });
   });
+  // Only JSON is ingested: without this, fastify's default text/plain parser would accept any text body.
+  app.removeContentTypeParser('text/plain');
   app.get('/healthz', async () => ({ ok: true }));
   return app;
 }

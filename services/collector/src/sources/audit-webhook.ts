@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
 import { parseAuditEvent, leaseRenewalToClock } from '@ztv/formats';
 import type { DeadLetterInput } from '@ztv/bus';
@@ -30,7 +30,7 @@ export class AuditWebhookSource {
 
   constructor(private readonly opts: AuditWebhookOptions) {}
 
-  register(app: FastifyInstance, authenticate: (req: never, reply: never) => Promise<void>): void {
+  register(app: FastifyInstance, authenticate: preHandlerAsyncHookHandler): void {
     app.post(AuditWebhookSource.path, { preHandler: authenticate }, async (req, reply) => {
       const list = eventList.safeParse(req.body);
       if (!list.success) {

@@ -1,7 +1,13 @@
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka, RetryOptions } from 'kafkajs';
-import { defaultHandlerRetry, errorFields, retryDelayMs, sleepWhileRunning, type HandlerRetry } from '../retry';
+import {
+  defaultHandlerRetry,
+  errorFields,
+  retryDelayMs,
+  sleepWhileRunning,
+  type HandlerRetry,
+} from '../retry';
 import type { BatchContext, BusLogger, ConsumeOptions, Consumer } from '../types';
-import { AssignmentGate } from './assignment-gate';
+import { AssignmentGate, HeartbeatFailed, StoppedWaiting } from './assignment-gate';
 import { toConsumedRecord } from './records';
 
 export interface KafkaConsumerTuning {
@@ -20,7 +26,13 @@ export interface KafkaConsumerTuning {
   recreateDelayMs?: number;
 }
 
-const defaultRetry: RetryOptions = { initialRetryTime: 300, maxRetryTime: 30_000, retries: 8, factor: 0.2, multiplier: 2 };
+const defaultRetry: RetryOptions = {
+  initialRetryTime: 300,
+  maxRetryTime: 30_000,
+  retries: 8,
+  factor: 0.2,
+  multiplier: 2,
+};
 
 /**
  * One group member: a kafkajs consumer with manual commits, replaced by a fresh one if it ever crashes in a way
@@ -81,7 +93,11 @@ export class KafkaConsumerLoop implements Consumer {
     try {
       await consumer.connect();
       await consumer.subscribe({ topics, fromBeginning });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (p) => this.eachBatch(p) });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: (p) => this.eachBatch(p),
+      });
     } catch (e) {
       await consumer.disconnect().catch(() => undefined);
       throw e;
@@ -107,7 +123,10 @@ export class KafkaConsumerLoop implements Consumer {
       await this.start();
     } catch (e) {
       const delay = this.tuning.recreateDelayMs ?? 5000;
-      this.logger?.error({ groupId: this.opts.groupId, recreateInMs: delay, ...errorFields(e) }, 'kafka consumer did not start');
+      this.logger?.error(
+        { groupId: this.opts.groupId, recreateInMs: delay, ...errorFields(e) },
+        'kafka consumer did not start',
+      );
       if (!this.stopped) this.recreateTimer = setTimeout(() => void this.recreate(), delay);
     }
   }
@@ -130,18 +149,27 @@ export class KafkaConsumerLoop implements Consumer {
       },
       isRunning: () => p.isRunning(),
     };
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       if (!p.isRunning() || p.isStale()) return;
       try {
         await this.opts.handleBatch({ topic: batch.topic, partition: batch.partition, records }, ctx);
         break;
       } catch (e) {
         if (membershipLost !== undefined) throw membershipLost;
+        if (!p.isRunning()) return; // stopping: the batch stays uncommitted for the next owner
         failures += 1;
         const delay = retryDelayMs(failures, this.handlerRetry);
         const where = { groupId: this.opts.groupId, topic: batch.topic, partition: batch.partition };
-        const offsets = { firstOffset: batch.firstOffset(), lastOffset: last.offset, failures, retryInMs: delay };
-        this.logger?.warn({ ...where, ...offsets, ...errorFields(e) }, 'batch handler failed; retrying the batch');
+        const offsets = {
+          firstOffset: batch.firstOffset(),
+          lastOffset: last.offset,
+          failures,
+          retryInMs: delay,
+        };
+        this.logger?.warn(
+          { ...where, ...offsets, ...errorFields(e) },
+          'batch handler failed; retrying the batch',
+        );
         await sleepWhileRunning(delay, p.isRunning, p.heartbeat);
       }
     }
@@ -151,35 +179,23 @@ export class KafkaConsumerLoop implements Consumer {
 
   /** Waits (heartbeating) for `onAssigned` to succeed, retrying it with backoff; false when stopping meanwhile. */
   private async assignmentReady(p: EachBatchPayload): Promise<boolean> {
-    for (let failures = 0; p.isRunning(); ) {
+    for (let failures = 0; p.isRunning();) {
       try {
-        await whileHeartbeating(this.gate.ready(), p);
+        await this.gate.whenReady(p);
         return true;
       } catch (e) {
-        if (e instanceof HeartbeatError) throw e.cause;
+        if (e instanceof HeartbeatFailed) throw e.cause;
+        if (e instanceof StoppedWaiting) return false;
         failures += 1;
         const delay = retryDelayMs(failures, this.handlerRetry);
-        this.logger?.warn({ groupId: this.opts.groupId, failures, retryInMs: delay, ...errorFields(e) }, 'onAssigned failed; retrying');
+        this.logger?.warn(
+          { groupId: this.opts.groupId, failures, retryInMs: delay, ...errorFields(e) },
+          'onAssigned failed; retrying',
+        );
         await sleepWhileRunning(delay, p.isRunning, p.heartbeat);
         this.gate.retry();
       }
     }
     return false;
   }
-}
-
-class HeartbeatError extends Error {}
-
-/** Awaits `work`, heartbeating every second so a long state rebuild does not cost the group membership. */
-async function whileHeartbeating(work: Promise<void>, p: EachBatchPayload): Promise<void> {
-  let done = false;
-  const finished = work.finally(() => {
-    done = true;
-  });
-  finished.catch(() => undefined); // awaited below unless a heartbeat fails first
-  while (!done) {
-    await Promise.race([finished, new Promise((r) => setTimeout(r, 1000))]);
-    if (!done) await p.heartbeat().catch((e: unknown) => Promise.reject(new HeartbeatError('heartbeat failed', { cause: e })));
-  }
-  await finished;
 }

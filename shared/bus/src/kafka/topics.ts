@@ -13,11 +13,18 @@ export async function describeKafkaTopics(admin: Admin, names: string[]): Promis
     admin.fetchTopicMetadata({ topics: present }),
     admin.describeConfigs({
       includeSynonyms: false,
-      resources: present.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy'] })),
+      resources: present.map((name) => ({
+        type: ConfigResourceTypes.TOPIC,
+        name,
+        configNames: ['cleanup.policy'],
+      })),
     }),
   ]);
   const policy = new Map(
-    resources.map((r) => [r.resourceName, r.configEntries.find((c) => c.configName === 'cleanup.policy')?.configValue ?? '']),
+    resources.map((r) => [
+      r.resourceName,
+      r.configEntries.find((c) => c.configName === 'cleanup.policy')?.configValue ?? '',
+    ]),
   );
   return topics.map((t) => ({
     name: t.name,
@@ -46,6 +53,13 @@ export async function ensureKafkaTopics(admin: Admin, specs: TopicSpec[]): Promi
       })),
     });
   }
-  const actual = new Map((await describeKafkaTopics(admin, specs.map((s) => s.name))).map((t) => [t.name, t]));
+  const actual = new Map(
+    (
+      await describeKafkaTopics(
+        admin,
+        specs.map((s) => s.name),
+      )
+    ).map((t) => [t.name, t]),
+  );
   for (const spec of specs) assertTopicMatches(spec, actual.get(spec.name));
 }

@@ -25,7 +25,10 @@ export class MemoryBroker {
     const compacted = spec.compacted ?? false;
     this.topics.set(spec.name, {
       spec: { name: spec.name, partitions: spec.partitions, compacted, replicationFactor: 1 },
-      partitions: Array.from({ length: spec.partitions }, () => new PartitionLog(compacted, this.retainPerPartition)),
+      partitions: Array.from(
+        { length: spec.partitions },
+        () => new PartitionLog(compacted, this.retainPerPartition),
+      ),
     });
   }
 

@@ -41,7 +41,8 @@ export class MemoryGroup {
     for (const topic of m.topics) {
       const eligible = this.members.filter((x) => x.topics.includes(topic));
       const index = eligible.indexOf(m);
-      for (let p = index; index >= 0 && p < partitionCount(topic); p += eligible.length) out.push({ topic, partition: p });
+      for (let p = index; index >= 0 && p < partitionCount(topic); p += eligible.length)
+        out.push({ topic, partition: p });
     }
     return out;
   }

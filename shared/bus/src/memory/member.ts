@@ -1,5 +1,12 @@
 import { errorFields, retryDelayMs, type HandlerRetry } from '../retry';
-import type { BatchContext, BusLogger, ConsumeOptions, ConsumedRecord, Consumer, PartitionAssignment } from '../types';
+import type {
+  BatchContext,
+  BusLogger,
+  ConsumeOptions,
+  ConsumedRecord,
+  Consumer,
+  PartitionAssignment,
+} from '../types';
 import type { MemoryBroker } from './broker';
 import { tpKey, type GroupMember, type MemoryGroup, type TopicPartition } from './group';
 import type { StoredRecord } from './partition-log';
@@ -80,7 +87,12 @@ export class MemoryMember implements Consumer, GroupMember {
     } catch (e) {
       this.assignFailures += 1;
       const delay = retryDelayMs(this.assignFailures, this.settings.handlerRetry);
-      const fields = { groupId: this.opts.groupId, failures: this.assignFailures, retryInMs: delay, ...errorFields(e) };
+      const fields = {
+        groupId: this.opts.groupId,
+        failures: this.assignFailures,
+        retryInMs: delay,
+        ...errorFields(e),
+      };
       this.settings.logger?.warn(fields, 'onAssigned failed; retrying');
       await this.broker.waitForChange(delay);
       return false;
@@ -113,11 +125,19 @@ export class MemoryMember implements Consumer, GroupMember {
       this.positions.set(key, next);
       this.backoff.delete(key);
     } catch (e) {
+      if (!this.running) return; // stopping: the batch stays uncommitted for the next owner
       const failures = (this.backoff.get(key)?.failures ?? 0) + 1;
       const delay = retryDelayMs(failures, this.settings.handlerRetry);
       this.backoff.set(key, { until: Date.now() + delay, failures });
       const offsets = { firstOffset: records[0]?.offset, lastOffset: records[records.length - 1]?.offset };
-      const fields = { groupId: this.opts.groupId, ...tp, ...offsets, failures, retryInMs: delay, ...errorFields(e) };
+      const fields = {
+        groupId: this.opts.groupId,
+        ...tp,
+        ...offsets,
+        failures,
+        retryInMs: delay,
+        ...errorFields(e),
+      };
       this.settings.logger?.warn(fields, 'batch handler failed; retrying the batch');
     } finally {
       this.group.release(tp, this);
@@ -154,5 +174,7 @@ function toConsumed(tp: TopicPartition, r: StoredRecord): ConsumedRecord {
 function groupByTopic(tps: TopicPartition[]): PartitionAssignment[] {
   const byTopic = new Map<string, number[]>();
   for (const { topic, partition } of tps) byTopic.set(topic, [...(byTopic.get(topic) ?? []), partition]);
-  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions })).sort((a, b) => a.topic.localeCompare(b.topic));
+  return [...byTopic]
+    .map(([topic, partitions]) => ({ topic, partitions }))
+    .sort((a, b) => a.topic.localeCompare(b.topic));
 }

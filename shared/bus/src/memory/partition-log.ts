@@ -20,6 +20,7 @@ export class PartitionLog {
   private next = 0;
   private readonly latestByKey = new Map<string, StoredRecord>();
   private supersededCount = 0;
+  private cleanAt = COMPACTION_LAG;
 
   constructor(
     private readonly compacted: boolean,
@@ -38,7 +39,8 @@ export class PartitionLog {
     const rec: StoredRecord = { ...r, offset: this.next++ };
     this.entries.push(rec);
     if (this.compacted) this.supersede(rec);
-    else if (this.entries.length > this.retain * 1.25) this.entries.splice(0, this.entries.length - this.retain);
+    else if (this.entries.length > this.retain * 1.25)
+      this.entries.splice(0, this.entries.length - this.retain);
   }
 
   /** Up to `max` records from the first offset >= `from`. */
@@ -59,10 +61,11 @@ export class PartitionLog {
     if (!prev) return;
     prev.superseded = true;
     this.supersededCount += 1;
-    // Amortized: clean only when superseded records are at least half of the log.
-    if (this.supersededCount < Math.max(COMPACTION_LAG, this.entries.length / 2)) return;
+    if (this.supersededCount < this.cleanAt) return;
     const keepFrom = this.next - COMPACTION_LAG;
     this.entries = this.entries.filter((e) => !e.superseded || e.offset >= keepFrom);
     this.supersededCount = this.entries.filter((e) => e.superseded).length;
+    // Amortized O(1) per append: the next pass waits for as many new superseded records as half the log.
+    this.cleanAt = this.supersededCount + Math.max(COMPACTION_LAG, this.entries.length / 2);
   }
 }

@@ -10,11 +10,14 @@ import { leaseRenewalToClock } from '../clock/lease';
 const FORMAT = 'k8s-audit' as const;
 const API_VERSIONS = new Set(['audit.k8s.io/v1', 'audit.k8s.io/v1beta1']);
 
-/** An audit Event by its shape: `kind: Event` of audit.k8s.io, or (falco traces) no kind at all but auditID+verb+stage. */
-export function isAuditEventShape(v: unknown): v is JsonRecord {
+/**
+ * An audit Event by its shape: `kind: Event` of audit.k8s.io, or (falco traces) no apiVersion and no kind
+ * other than Event, but auditID + verb + stage.
+ */
+export function isAuditEventShape(v: unknown): boolean {
   if (!isRecord(v)) return false;
   if (typeof v.apiVersion === 'string' && API_VERSIONS.has(v.apiVersion)) return v.kind === undefined || v.kind === 'Event';
-  return v.kind === undefined && v.apiVersion === undefined && 'auditID' in v && 'verb' in v && 'stage' in v;
+  return v.apiVersion === undefined && (v.kind === undefined || v.kind === 'Event') && 'auditID' in v && 'verb' in v && 'stage' in v;
 }
 
 /** One top-level value of an audit input: an Event, an EventList (webhook batch) or an array of Events. */

@@ -99,6 +99,10 @@ export function placeAt(outs: Out[], pos: Position | undefined): Out[] {
   return outs.map((o) => (!o.ok && pos ? { ok: false, error: o.error.at(pos) } : o));
 }
 
+export function placeOne(o: Out, pos: Position): Out {
+  return o.ok ? o : { ok: false, error: o.error.at(pos) };
+}
+
 /** Prefixes where-in-the-record (`items[3]`) to every error of a batch. */
 export function within<T extends Out>(outs: T[], where: string): T[] {
   return outs.map((o) => (o.ok ? o : ({ ok: false, error: o.error.within(where) } as T)));

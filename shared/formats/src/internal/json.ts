@@ -60,11 +60,22 @@ export type JsonParse = { ok: true; value: unknown } | { ok: false; reason: stri
 
 /** JSON.parse as a value; `position` is the character index V8 reports, when it does. */
 export function parseJson(text: string): JsonParse {
+  // Log noise (`#`, banners, plain text) cannot be JSON: answer without paying for a thrown SyntaxError.
+  const first = /\S/.exec(text);
+  if (!first || !'{["-0123456789tfn'.includes(first[0])) {
+    const what = first ? `unexpected ${JSON.stringify(first[0])}` : 'empty input';
+    return { ok: false, reason: `invalid JSON: ${what} at position ${first?.index ?? 0}`, position: first?.index ?? 0 };
+  }
+  // The SyntaxError is only read for its message; skipping its stack trace makes bad lines cheap.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
     const m = /position (\d+)/.exec(message);
     return { ok: false, reason: `invalid JSON: ${message}`, position: m ? Number(m[1]) : undefined };
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }

@@ -1,5 +1,5 @@
 import type { CertData } from '@ztv/events';
-import { emit, fail, SKIP, type Out } from '../internal/emit';
+import { emit, fail, isSkip, SKIP, type Out } from '../internal/emit';
 import type { FormatId, ParseContext, ParseItem, Position } from '../types';
 import { readCertificate, type CertFacts } from './certificate';
 
@@ -31,8 +31,12 @@ export interface PemOptions {
 
 /** A PEM file or bundle → one `cert` event per certificate. Keys in the file are skipped unread. */
 export function parsePem(text: string, ctx: ParseContext): ParseItem[] {
+  return pemDocument(text, ctx).filter((o): o is ParseItem => !isSkip(o));
+}
+
+export function pemDocument(text: string, ctx: ParseContext): Out[] {
   const origin = { kind: 'pem' as const, path: ctx.file, node: ctx.node, namespace: ctx.namespace, pod: ctx.pod };
-  return certsFromPem(text, ctx, { format: 'pem', origin, requireCertificate: true }).filter((o): o is ParseItem => !('skipped' in o));
+  return certsFromPem(text, ctx, { format: 'pem', origin, requireCertificate: true });
 }
 
 /**
@@ -59,7 +63,7 @@ export function certsFromPem(text: string, ctx: ParseContext, o: PemOptions): Ou
     if (r.ok) read.push({ facts: r.cert, line: b.line });
     else out.push(fail(ctx, o.format, r.reason, `-----BEGIN ${b.label}----- ${b.body.slice(0, 64)}`, pos));
   }
-  if (o.requireCertificate && read.length === 0 && out.every((x) => x.ok)) {
+  if (o.requireCertificate && read.length === 0 && !out.some((x) => !x.ok)) {
     out.push(fail(ctx, o.format, 'no PEM certificate in the input', text.slice(0, 80), at));
   }
   const hasLeaf = read.some((r) => !r.facts.isCA);

@@ -32,9 +32,12 @@ export class RuleEngine {
   private readonly clock: () => Date;
   /** ruleId → scope → fingerprint → what is firing. */
   private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
+  /** The rules each event type triggers, in pack order (the match step, done once instead of per event). */
+  private readonly rulesByType = new Map<string, Rule[]>();
 
   constructor(private readonly opts: EngineOptions) {
     this.rules = opts.rules;
+    for (const r of opts.rules) for (const t of new Set(r.on)) this.rulesByType.set(t, [...(this.rulesByType.get(t) ?? []), r]);
     this.clock = opts.clock ?? (() => new Date());
     const slices = new Map<string, StateSlice<unknown>>();
     for (const r of opts.rules) for (const s of r.slices ?? []) slices.set(s.name, s);
@@ -54,8 +57,7 @@ export class RuleEngine {
     this.state.apply(event, this.opts.config);
     const ctx = this.context();
     const out: EngineResult = { signals: [], outcomes: [] };
-    for (const rule of this.rules) {
-      if (!rule.on.includes(event.type)) continue;
+    for (const rule of this.rulesByType.get(event.type) ?? []) {
       try {
         if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
         else this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);

@@ -1,5 +1,6 @@
 import type { Rule } from '../engine/types';
 import { policyTampered } from './audit/policy-tampered';
+import { execIntoWorkload } from './audit/exec-into-workload';
 import { networkRules } from './network';
 import { meshRules } from './mesh';
 import { workloadRules } from './workload';
@@ -14,6 +15,7 @@ export const baselineRules: Rule[] = [
   ...workloadRules,
   ...flowRules,
   policyTampered,
+  execIntoWorkload,
 ];
 
 export function ruleById(id: string): Rule | undefined {

@@ -17,6 +17,8 @@ export interface StateSlice<T> {
 export class ClusterState {
   readonly resources = new ResourceIndex();
   private readonly slices = new Map<string, { def: StateSlice<unknown>; value: unknown }>();
+  /** Values derived from the state since it last changed (see memo). */
+  private readonly derived = new Map<string, unknown>();
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
@@ -24,6 +26,7 @@ export class ClusterState {
 
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
   apply(event: ZtvEvent, config: RulesConfig): void {
+    this.derived.clear();
     if (event.type === 'k8s.resource') {
       const d = event.data;
       if (d.op === 'delete') this.resources.delete(d.kind, d.namespace, d.name);
@@ -33,6 +36,18 @@ export class ClusterState {
       }
     }
     for (const s of this.slices.values()) s.def.apply(s.value, event, config);
+  }
+
+  /**
+   * A value derived from the state (a namespace's policy views, its pod templates...), computed once and shared by
+   * every rule until the state next changes: several rules re-check the same namespace after one event. `key` must
+   * name everything the value depends on besides the state; callers must not mutate what it returns.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.derived.has(key)) return this.derived.get(key) as T;
+    const value = compute();
+    this.derived.set(key, value);
+    return value;
   }
 
   slice<T>(def: StateSlice<T>): T {

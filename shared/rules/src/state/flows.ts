@@ -1,23 +1,37 @@
-import type { FlowData, FlowEndpoint } from '@ztv/events';
+import type { FlowData, FlowEndpoint, ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
 import type { StateSlice } from './cluster-state';
 
-/** Buckets per window: the sliding window is exact to 1/BUCKETS of its length, and memory per source is bounded. */
+/** Buckets per window: a sliding window is exact to 1/BUCKETS of its length, and memory per key is bounded. */
 const BUCKETS = 120;
-/** Sources tracked at most; the least recently active are evicted first. */
-const MAX_SOURCES = 50_000;
+/** Keys tracked at most per slice; the least recently active are evicted first. */
+const MAX_KEYS = 50_000;
+/**
+ * Cilium drops the first packet of a new identity pair while it authenticates (by design). More AUTH_REQUIRED drops
+ * than this for one pair within deniedWindowSeconds mean the handshake is failing.
+ */
+export const AUTH_DROPS_TOLERATED = 2;
 
 /** Hubble / Envoy drop reasons that mean "a policy said no" (Cilium flow.proto DropReason names, Envoy RBAC). */
 const policyDropReasons = new Set(['POLICY_DENIED', 'POLICY_DENY', 'RBAC_ACCESS_DENIED']);
+const reason = (f: FlowData) => (f.dropReason ?? '').toUpperCase();
 
-/** A flow a policy refused: verdict `denied`, or `dropped` for a policy reason (AUTH_REQUIRED is not a policy no). */
+/**
+ * A flow a policy refused: verdict `denied`, or `dropped` for a policy reason. AUTH_REQUIRED is not a policy refusal
+ * but mutual authentication pending or failing (flow-plaintext's business), even where a parser reports it `denied`.
+ */
 export function isPolicyDenied(f: FlowData): boolean {
-  if (f.isReply) return false;
+  if (f.isReply || reason(f) === 'AUTH_REQUIRED') return false;
   if (f.verdict === 'denied') return true;
-  return f.verdict === 'dropped' && policyDropReasons.has((f.dropReason ?? '').toUpperCase());
+  return f.verdict === 'dropped' && policyDropReasons.has(reason(f));
 }
 
-/** The source a burst is counted for: its workload (or pod), else its address or reserved entity. */
+/** A flow Cilium refused because mutual authentication had not (yet) succeeded. */
+export function isAuthRequiredDrop(f: FlowData): boolean {
+  return !f.isReply && (f.verdict === 'dropped' || f.verdict === 'denied') && reason(f) === 'AUTH_REQUIRED';
+}
+
+/** The source a count is kept for: its workload (or pod), else its address, Cilium identity or reserved entity. */
 export function sourceKeyOf(src: FlowEndpoint): string | undefined {
   if (src.namespace && (src.workload || src.pod)) return `${src.namespace}/${src.workload ?? src.pod}`;
   if (src.ip) return `ip:${src.ip}`;
@@ -25,32 +39,29 @@ export function sourceKeyOf(src: FlowEndpoint): string | undefined {
   return src.reserved?.length ? `reserved:${src.reserved.join(',')}` : undefined;
 }
 
-export interface DeniedWindow {
+/** A source → destination pair (destination by pod, else address, else Cilium identity). */
+export function pairKeyOf(f: FlowData): string | undefined {
+  const src = sourceKeyOf(f.source);
+  const d = f.destination;
+  const dst = d.namespace && d.pod ? `${d.namespace}/${d.pod}` : (d.ip ?? (d.identity !== undefined ? `identity:${d.identity}` : undefined));
+  return src && dst ? `${src} -> ${dst}` : undefined;
+}
+
+export interface FlowWindow {
   /** [bucket start ms, count], ascending. */
   buckets: [number, number][];
   total: number;
   lastAt: number;
-  /** When the current burst window started firing; another finding only after a full window. */
+  /** When the window last crossed its limit; it reports again only a full window later. */
   firedAt?: number;
-  /** The event that crossed the threshold, and what the window held then. */
-  burst?: { eventId: string; total: number; windowStart: number; at: number };
+  /** The event that crossed the limit, and what the window held then. */
+  crossed?: { eventId: string; total: number; windowStart: number; at: number };
 }
 
-export interface FlowWindows {
-  /** Insertion order = least recently active first (entries are re-inserted on update). */
-  sources: Map<string, DeniedWindow>;
-}
+/** Insertion order = least recently active first (entries are re-inserted on update). */
+export type FlowWindows = Map<string, FlowWindow>;
 
-function prune(w: DeniedWindow, now: number, windowMs: number): void {
-  let drop = 0;
-  while (drop < w.buckets.length && (w.buckets[drop] as [number, number])[0] <= now - windowMs) {
-    w.total -= (w.buckets[drop] as [number, number])[1];
-    drop++;
-  }
-  if (drop) w.buckets.splice(0, drop);
-}
-
-function add(w: DeniedWindow, t: number, count: number, windowMs: number): void {
+function add(w: FlowWindow, t: number, count: number, windowMs: number): void {
   const size = Math.max(1000, Math.ceil(windowMs / BUCKETS));
   const start = t - (t % size);
   const newest = Math.max(w.lastAt, t);
@@ -62,33 +73,72 @@ function add(w: DeniedWindow, t: number, count: number, windowMs: number): void 
   else w.buckets.splice(i + 1, 0, [start, count]);
   w.total += count;
   w.lastAt = newest;
-  prune(w, newest, windowMs);
+  let drop = 0;
+  for (const [s, n] of w.buckets) {
+    if (s > newest - windowMs) break;
+    w.total -= n;
+    drop++;
+  }
+  if (drop) w.buckets.splice(0, drop);
 }
 
-/**
- * flow-denied-burst's sliding windows: policy-denied flows per source, by the flows' own time (not the wall clock),
- * honouring aggregated `count`. Memory is bounded: BUCKETS per source, MAX_SOURCES sources, idle sources dropped.
- */
-export const deniedFlowSlice: StateSlice<FlowWindows> = {
-  name: 'denied-flows',
-  init: () => ({ sources: new Map() }),
-  apply(s, e, config: RulesConfig) {
-    if (e.type !== 'flow' || !isPolicyDenied(e.data)) return;
-    const key = sourceKeyOf(e.data.source);
-    if (!key) return;
-    const windowMs = config.deniedWindowSeconds * 1000;
-    const t = Date.parse(e.time);
-    const w = s.sources.get(key) ?? { buckets: [], total: 0, lastAt: t };
-    s.sources.delete(key);
-    s.sources.set(key, w);
-    add(w, t, e.data.count, windowMs);
-    if (w.total > config.deniedBurst && (w.firedAt === undefined || t - w.firedAt >= windowMs)) {
-      w.firedAt = t;
-      w.burst = { eventId: e.id, total: w.total, windowStart: (w.buckets[0] as [number, number])[0], at: t };
+/** Counts a flow into its key's sliding window (the flows' own time, not the wall clock) and marks a crossing. */
+function countFlow(ws: FlowWindows, key: string, e: Extract<ZtvEvent, { type: 'flow' }>, windowMs: number, limit: number): void {
+  const t = Date.parse(e.time);
+  const w = ws.get(key) ?? { buckets: [], total: 0, lastAt: t };
+  ws.delete(key);
+  ws.set(key, w);
+  add(w, t, e.data.count, windowMs);
+  if (w.total > limit && (w.firedAt === undefined || t - w.firedAt >= windowMs)) {
+    w.firedAt = t;
+    w.crossed = { eventId: e.id, total: w.total, windowStart: (w.buckets[0] as [number, number])[0], at: t };
+  }
+  for (const [k, old] of ws) {
+    if (ws.size <= MAX_KEYS && old.lastAt > w.lastAt - windowMs) break;
+    ws.delete(k);
+  }
+}
+
+function windowSlice(name: string, keyOf: (f: FlowData) => string | undefined, limit: (c: RulesConfig) => number): StateSlice<FlowWindows> {
+  return {
+    name,
+    init: () => new Map(),
+    apply(ws, e, config) {
+      if (e.type !== 'flow') return;
+      const key = keyOf(e.data);
+      if (key) countFlow(ws, key, e, config.deniedWindowSeconds * 1000, limit(config));
+    },
+  };
+}
+
+/** flow-denied-burst: policy-denied flows per source within deniedWindowSeconds, honouring aggregated `count`. */
+export const deniedFlowSlice = windowSlice('denied-flows', (f) => (isPolicyDenied(f) ? sourceKeyOf(f.source) : undefined), (c) => c.deniedBurst);
+
+/** flow-plaintext: AUTH_REQUIRED drops per source → destination pair within deniedWindowSeconds. */
+export const authDropSlice = windowSlice('auth-required-drops', (f) => (isAuthRequiredDrop(f) ? pairKeyOf(f) : undefined), () => AUTH_DROPS_TOLERATED);
+
+/** Pods by IP (`ns/name`), for flows that carry only an address (Envoy access logs name the peer by IP). */
+export interface PodIps {
+  byIp: Map<string, Set<string>>;
+  byPod: Map<string, string[]>;
+}
+
+/** Running pods' IPs; host-network pods are left out, since they share the node's address. */
+export const podIpSlice: StateSlice<PodIps> = {
+  name: 'pod-ips',
+  init: () => ({ byIp: new Map(), byPod: new Map() }),
+  apply(m, e) {
+    if (e.type !== 'k8s.resource' || e.data.kind !== 'Pod') return;
+    const ref = `${e.data.namespace ?? ''}/${e.data.name}`;
+    for (const ip of m.byPod.get(ref) ?? []) {
+      const pods = m.byIp.get(ip);
+      if (pods?.delete(ref) && !pods.size) m.byIp.delete(ip);
     }
-    for (const [k, old] of s.sources) {
-      if (s.sources.size <= MAX_SOURCES && old.lastAt > w.lastAt - windowMs) break;
-      s.sources.delete(k);
-    }
+    m.byPod.delete(ref);
+    const o = e.data.object as { spec?: { hostNetwork?: boolean }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } };
+    if (e.data.op === 'delete' || o.spec?.hostNetwork || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed') return;
+    const ips = [...new Set([...(o.status?.podIPs ?? []).map((p) => p.ip), ...(o.status?.podIP ? [o.status.podIP] : [])])];
+    if (ips.length) m.byPod.set(ref, ips);
+    for (const ip of ips) m.byIp.set(ip, (m.byIp.get(ip) ?? new Set()).add(ref));
   },
 };

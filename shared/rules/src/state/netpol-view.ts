@@ -14,8 +14,13 @@ export function policyViewsOf(obj: KubeObject): PolicyView[] {
   return [];
 }
 
-/** Every policy view that can select pods of `ns`: its NetworkPolicies and CiliumNetworkPolicies, and every CCNP. */
+/** policyViewsFor, shared by every rule that asks after the same event (state.memo). */
 export function policyViewsFor(state: ClusterState, ns: string): PolicyView[] {
+  return state.memo(`policyViewsFor\n${ns}`, () => policyViewsForUncached(state, ns));
+}
+
+/** Every policy view that can select pods of `ns`: its NetworkPolicies and CiliumNetworkPolicies, and every CCNP. */
+function policyViewsForUncached(state: ClusterState, ns: string): PolicyView[] {
   const r = state.resources;
   return [
     ...r.list('NetworkPolicy', ns),
@@ -46,13 +51,18 @@ export interface DefaultDenyVerdict {
   reopenedBy: (AllowAllHit & { policy: PolicyRef })[];
 }
 
+/** defaultDeny, shared by every rule that asks after the same event (state.memo). */
+export function defaultDeny(state: ClusterState, ns: string, dir: Direction): DefaultDenyVerdict {
+  return state.memo(`defaultDeny\n${ns}\n${dir}`, () => defaultDenyUncached(state, ns, dir));
+}
+
 /**
  * Default deny for `dir` holds when some policy that selects every pod of the namespace isolates that direction, and
  * no policy that selects every pod lets every peer back in (policies are additive: an allow-everything rule next to a
  * deny-all policy leaves the direction open). Allow rules for some peers do not undo it: that is the point of
  * default deny.
  */
-export function defaultDeny(state: ClusterState, ns: string, dir: Direction): DefaultDenyVerdict {
+function defaultDenyUncached(state: ClusterState, ns: string, dir: Direction): DefaultDenyVerdict {
   const nsLabels = namespaceLabels(state, ns);
   const wide = policyViewsFor(state, ns).filter((v) => v.selectsAllPodsOf(ns, nsLabels));
   const isolatedBy = uniqueRefs(wide.filter((v) => v.isolates(dir)).map((v) => v.ref));

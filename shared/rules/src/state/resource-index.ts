@@ -5,13 +5,19 @@ const CLUSTER = '';
 /** Every object seen, by kind → namespace → name. Cluster-scoped objects live under namespace ''. */
 export class ResourceIndex {
   private readonly byKind = new Map<string, Map<string, Map<string, KubeObject>>>();
+  /** namespaces(), cached: rebuilt only after a namespace key or a Namespace object appears or goes (rare). */
+  private namespaceCache: { sorted: string[]; set: Set<string> } | undefined;
 
   upsert(obj: KubeObject): void {
     const ns = obj.metadata.namespace ?? CLUSTER;
     let kinds = this.byKind.get(obj.kind);
     if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
     let names = kinds.get(ns);
-    if (!names) kinds.set(ns, (names = new Map()));
+    if (!names) {
+      kinds.set(ns, (names = new Map()));
+      this.namespaceCache = undefined;
+    }
+    if (obj.kind === 'Namespace' && !names.has(obj.metadata.name)) this.namespaceCache = undefined;
     names.set(obj.metadata.name, obj);
   }
 
@@ -19,6 +25,7 @@ export class ResourceIndex {
     const names = this.byKind.get(kind)?.get(namespace ?? CLUSTER);
     const old = names?.get(name);
     names?.delete(name);
+    if (kind === 'Namespace' && old) this.namespaceCache = undefined;
     return old;
   }
 
@@ -36,12 +43,23 @@ export class ResourceIndex {
     return out;
   }
 
-  /** Namespaces known: Namespace objects plus any namespace an object was seen in. */
+  /** Namespaces known: Namespace objects plus any namespace an object was seen in (sorted; a fresh array). */
   namespaces(): string[] {
-    const out = new Set<string>();
-    for (const ns of this.byKind.get('Namespace')?.get(CLUSTER)?.keys() ?? []) out.add(ns);
-    for (const kinds of this.byKind.values()) for (const ns of kinds.keys()) if (ns !== CLUSTER) out.add(ns);
-    return [...out].sort();
+    return [...this.knownNamespaces().sorted];
+  }
+
+  /** True when namespaces() includes `ns`, without copying it. */
+  hasNamespace(ns: string): boolean {
+    return this.knownNamespaces().set.has(ns);
+  }
+
+  private knownNamespaces(): { sorted: string[]; set: Set<string> } {
+    if (this.namespaceCache) return this.namespaceCache;
+    const set = new Set<string>();
+    for (const ns of this.byKind.get('Namespace')?.get(CLUSTER)?.keys() ?? []) set.add(ns);
+    for (const kinds of this.byKind.values()) for (const ns of kinds.keys()) if (ns !== CLUSTER) set.add(ns);
+    this.namespaceCache = { sorted: [...set].sort(), set };
+    return this.namespaceCache;
   }
 
   count(): number {

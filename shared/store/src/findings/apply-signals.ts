@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import type { Signal } from '@ztv/events';
 import type { Database } from '../client';
 import { StoreConflictError } from '../errors';
 import { findingEvents, findings, type Finding, type NewFindingEvent } from '../schema/index';
-import { anyText, chunks } from '../sql';
+import { anyText, chunks, recordset, rowsOf } from '../sql';
 import { foldSignals } from './fold';
 import type { Transition } from './transition';
 
@@ -14,9 +14,8 @@ export interface ApplySignalsOptions {
   flapWindowSeconds: number;
 }
 
-// Rows per multi-row statement, under Postgres's 65,535 bind parameters (findings has 23 columns, events 6).
-const findingsPerStatement = 2_000;
-const eventsPerStatement = 8_000;
+// Rows per statement: bounds the size of one JSON parameter (and of one statement's work), not a protocol limit.
+const rowsPerStatement = 5_000;
 
 /**
  * Applies a batch of signals in one transaction and returns the transitions, in order per finding, for the caller to
@@ -25,13 +24,17 @@ const eventsPerStatement = 8_000;
  *
  * The batch costs a fixed number of round trips, not one per signal: lock the batch's findings, look up which signal
  * ids were already applied, fold each fingerprint's signals in memory, then one multi-row upsert of the findings and
- * one multi-row insert of their events.
+ * one multi-row insert of their events (each rows-as-one-JSON-parameter, see recordset()).
  *
  * Concurrent writers (two alerters on one partition during a rebalance) are serialised by the row locks; one that
  * loses the race to create a finding re-reads it and folds again. Throws StoreConflictError (retry: true, nothing
  * written) if the finding_events insert still finds a signal id it did not expect.
  */
-export async function applySignals(db: Database, signals: readonly Signal[], opts: ApplySignalsOptions): Promise<Transition[]> {
+export async function applySignals(
+  db: Database,
+  signals: readonly Signal[],
+  opts: ApplySignalsOptions,
+): Promise<Transition[]> {
   if (signals.length === 0) return [];
   const byFingerprint = groupByFingerprint(signals);
 
@@ -40,9 +43,15 @@ export async function applySignals(db: Database, signals: readonly Signal[], opt
     const events: NewFindingEvent[] = [];
     let pending = byFingerprint;
     for (let attempt = 1; pending.size > 0; attempt++) {
-      if (attempt > 2) throw new StoreConflictError('findings kept changing while a signal batch was applied', { fingerprints: [...pending.keys()] });
+      if (attempt > 2)
+        throw new StoreConflictError('findings kept changing while a signal batch was applied', {
+          fingerprints: [...pending.keys()],
+        });
       const stored = await lockFindings(tx, [...pending.keys()]);
-      const applied = await appliedSignalIds(tx, [...pending.values()].flatMap((group) => group.map((s) => s.signalId)));
+      const applied = await appliedSignalIds(
+        tx,
+        [...pending.values()].flatMap((group) => group.map((s) => s.signalId)),
+      );
 
       const folds = [];
       for (const [fingerprint, group] of pending) {
@@ -54,7 +63,9 @@ export async function applySignals(db: Database, signals: readonly Signal[], opt
 
       // Rows go in fingerprint order, like the locks: two writers creating the same new findings wait on each
       // other in one order and cannot deadlock.
-      const rows = folds.map((f) => f.row).sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+      const rows = folds
+        .map((f) => f.row)
+        .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
       const written = await upsertFindings(tx, rows);
       const lost = new Map<string, Signal[]>();
       for (const fold of folds) {
@@ -71,7 +82,10 @@ export async function applySignals(db: Database, signals: readonly Signal[], opt
 
     const inserted = await insertEvents(tx, events);
     if (inserted < events.length) {
-      throw new StoreConflictError('a signal was applied concurrently by another writer', { expected: events.length, inserted });
+      throw new StoreConflictError('a signal was applied concurrently by another writer', {
+        expected: events.length,
+        inserted,
+      });
     }
     return transitions;
   });
@@ -93,40 +107,34 @@ function groupByFingerprint(signals: readonly Signal[]): Map<string, Signal[]> {
 
 /** The stored findings for these fingerprints, locked until commit (in fingerprint order, so writers never deadlock). */
 async function lockFindings(tx: Database, fingerprints: string[]): Promise<Map<string, Finding>> {
-  const rows = await tx.select().from(findings).where(anyText(findings.fingerprint, fingerprints)).orderBy(findings.fingerprint).for('update');
+  const rows = await tx
+    .select()
+    .from(findings)
+    .where(anyText(findings.fingerprint, fingerprints))
+    .orderBy(findings.fingerprint)
+    .for('update');
   return new Map(rows.map((r) => [r.fingerprint, r]));
 }
 
 async function appliedSignalIds(tx: Database, signalIds: string[]): Promise<Set<string>> {
-  const rows = await tx.select({ signalId: findingEvents.signalId }).from(findingEvents).where(anyText(findingEvents.signalId, signalIds));
+  const rows = await tx
+    .select({ signalId: findingEvents.signalId })
+    .from(findingEvents)
+    .where(anyText(findingEvents.signalId, signalIds));
   return new Set(rows.map((r) => r.signalId).filter((id): id is string => id !== null));
 }
 
-// Every column a fold may change; id, fingerprint and first_seen_at never change once a finding exists.
-const mutableColumns = [
-  'ruleId',
-  'severity',
-  'area',
-  'cluster',
-  'namespace',
-  'subject',
-  'title',
-  'message',
-  'evidence',
-  'status',
-  'suppressedBy',
-  'lastSeenAt',
-  'resolvedAt',
-  'acknowledgedAt',
-  'occurrences',
-  'reopenCount',
-  'flapCount',
-  'quietPeriodSeconds',
-  'lastSignalId',
-  'updatedAt',
-] as const satisfies readonly (keyof Finding)[];
-
-const setFromExcluded = Object.fromEntries(mutableColumns.map((key) => [key, sql`excluded.${sql.identifier(findings[key].name)}`]));
+// A fold writes every column; on conflict all but id, fingerprint and first_seen_at are overwritten.
+const findingKeys = Object.keys(getTableColumns(findings)) as (keyof Finding)[];
+const immutableKeys: readonly (keyof Finding)[] = ['id', 'fingerprint', 'firstSeenAt'];
+const setFromExcluded = sql.join(
+  findingKeys
+    .filter((key) => !immutableKeys.includes(key))
+    .map(
+      (key) => sql`${sql.identifier(findings[key].name)} = excluded.${sql.identifier(findings[key].name)}`,
+    ),
+  sql`, `,
+);
 
 /**
  * Inserts new findings and overwrites stored ones with their folded state, returning the ids written. The update only
@@ -135,22 +143,33 @@ const setFromExcluded = Object.fromEntries(mutableColumns.map((key) => [key, sql
  */
 async function upsertFindings(tx: Database, rows: Finding[]): Promise<Set<string>> {
   const written = new Set<string>();
-  for (const slice of chunks(rows, findingsPerStatement)) {
-    const out = await tx
-      .insert(findings)
-      .values(slice)
-      .onConflictDoUpdate({ target: findings.fingerprint, set: setFromExcluded, setWhere: sql`${findings.id} = excluded.id` })
-      .returning({ id: findings.id });
+  for (const slice of chunks(rows, rowsPerStatement)) {
+    const { columns, source } = recordset(findings, findingKeys, slice);
+    const out = await rowsOf<{ id: string }>(
+      tx,
+      sql`insert into ${findings} (${columns}) select ${columns} from ${source}
+          on conflict (${sql.identifier(findings.fingerprint.name)}) do update set ${setFromExcluded}
+          where ${findings.id} = excluded.${sql.identifier(findings.id.name)}
+          returning ${sql.identifier(findings.id.name)}`,
+    );
     for (const r of out) written.add(r.id);
   }
   return written;
 }
 
-/** Inserts event rows, skipping any whose signal id is already recorded; returns how many were inserted. */
+const eventKeys = ['findingId', 'signalId', 'kind', 'actor', 'data', 'at'] as const;
+
+/** Inserts event rows, in order, skipping any whose signal id is already recorded; returns how many were inserted. */
 async function insertEvents(tx: Database, rows: NewFindingEvent[]): Promise<number> {
   let inserted = 0;
-  for (const slice of chunks(rows, eventsPerStatement)) {
-    const out = await tx.insert(findingEvents).values(slice).onConflictDoNothing({ target: findingEvents.signalId }).returning({ id: findingEvents.id });
+  for (const slice of chunks(rows, rowsPerStatement)) {
+    const { columns, source } = recordset(findingEvents, eventKeys, slice);
+    const out = await rowsOf<{ id: string }>(
+      tx,
+      sql`insert into ${findingEvents} (${columns}) select ${columns} from ${source}
+          on conflict (${sql.identifier(findingEvents.signalId.name)}) do nothing
+          returning ${sql.identifier(findingEvents.id.name)}`,
+    );
     inserted += out.length;
   }
   return inserted;

@@ -20,15 +20,30 @@ export interface FoldResult {
  * signals must already be free of ids that were applied before; every signal that changes something yields exactly
  * one event row carrying its signal id, which is what makes a replay a no-op.
  *
- * A resolved signal for no finding, or for a resolved one, changes nothing and leaves no row.
+ * A resolved signal for no finding, or for a resolved one, changes nothing and leaves no row. So it is not remembered:
+ * replayed after a later firing of the same finding was applied, it would resolve that finding. Rule-workers emit
+ * 'resolved' only after 'firing' for a subject, which makes this a corner case (a rebuilt rule-worker re-emitting
+ * stale resolutions, then a replay); recording no-ops would need a row without a finding.
  */
-export function foldSignals(stored: Finding | undefined, signals: readonly Signal[], now: Date, flapWindowSeconds: number): FoldResult {
-  let row = stored ? { ...stored } : undefined;
+export function foldSignals(
+  stored: Finding | undefined,
+  signals: readonly Signal[],
+  now: Date,
+  flapWindowSeconds: number,
+): FoldResult {
+  let row = stored;
   const events: NewFindingEvent[] = [];
   const transitions: Transition[] = [];
 
   const record = (r: Finding, s: Signal, kind: NewFindingEvent['kind'], data: Record<string, unknown>) => {
-    events.push({ findingId: r.id, signalId: s.signalId, kind, actor: signalActor, at: now, data: { eventId: s.eventId, eventType: s.eventType, time: s.time, ...data } });
+    events.push({
+      findingId: r.id,
+      signalId: s.signalId,
+      kind,
+      actor: signalActor,
+      at: now,
+      data: { eventId: s.eventId, eventType: s.eventType, time: s.time, ...data },
+    });
   };
   const transition = (r: Finding, s: Signal, kind: TransitionKind, previousStatus: FindingStatus | null) => {
     transitions.push({
@@ -51,7 +66,14 @@ export function foldSignals(stored: Finding | undefined, signals: readonly Signa
     if (s.transition === 'resolved') {
       if (!row || row.status === 'resolved') continue;
       const previous = row.status;
-      row = { ...row, status: 'resolved', resolvedAt: now, suppressedBy: null, lastSignalId: s.signalId, updatedAt: now };
+      row = {
+        ...row,
+        status: 'resolved',
+        resolvedAt: now,
+        suppressedBy: null,
+        lastSignalId: s.signalId,
+        updatedAt: now,
+      };
       record(row, s, 'resolved', {});
       transition(row, s, 'resolved', previous);
       continue;
@@ -60,7 +82,10 @@ export function foldSignals(stored: Finding | undefined, signals: readonly Signa
     if (!row) {
       row = newFinding(s, now);
       const kind = row.status === 'suppressed' ? 'suppressed' : 'opened';
-      record(row, s, kind, { evidence: s.evidence, ...(s.suppressedBy ? { suppressedBy: s.suppressedBy } : {}) });
+      record(row, s, kind, {
+        evidence: s.evidence,
+        ...(s.suppressedBy ? { suppressedBy: s.suppressedBy } : {}),
+      });
       transition(row, s, kind, null);
       continue;
     }
@@ -77,13 +102,25 @@ export function foldSignals(stored: Finding | undefined, signals: readonly Signa
       record(row, s, 'unsuppressed', { evidence: s.evidence });
       transition(row, s, 'unsuppressed', previous);
     } else if (previous === 'resolved') {
-      const flapped = row.resolvedAt !== null && now.getTime() - row.resolvedAt.getTime() < flapWindowSeconds * 1000;
+      const flapped =
+        row.resolvedAt !== null && now.getTime() - row.resolvedAt.getTime() < flapWindowSeconds * 1000;
       row = flapped
         ? { ...row, status: 'open', resolvedAt: null, acknowledgedAt: null, flapCount: row.flapCount + 1 }
-        : { ...row, status: 'open', resolvedAt: null, acknowledgedAt: null, reopenCount: row.reopenCount + 1 };
+        : {
+            ...row,
+            status: 'open',
+            resolvedAt: null,
+            acknowledgedAt: null,
+            reopenCount: row.reopenCount + 1,
+          };
       // Both are recorded as 'reopened' so the history (and the views) see the finding open again; data.flapped tells
       // a damped refire from a new incident.
-      record(row, s, 'reopened', flapped ? { flapped: true, evidence: s.evidence } : { evidence: s.evidence });
+      record(
+        row,
+        s,
+        'reopened',
+        flapped ? { flapped: true, evidence: s.evidence } : { evidence: s.evidence },
+      );
       transition(row, s, flapped ? 'flapped' : 'reopened', previous);
     } else {
       if (previous === 'suppressed' && s.suppressedBy) row = { ...row, suppressedBy: s.suppressedBy };

@@ -39,7 +39,11 @@ const sortColumns = { lastSeen: findings.lastSeenAt, firstSeen: findings.firstSe
  * costs the same however deep it is. With sort 'lastSeen' a finding seen again between two page requests moves to the
  * front, so a walk may miss it; 'firstSeen' is stable.
  */
-export async function listFindings(db: Database, filters: FindingFilters = {}, opts: ListFindingsOptions = {}): Promise<FindingPage> {
+export async function listFindings(
+  db: Database,
+  filters: FindingFilters = {},
+  opts: ListFindingsOptions = {},
+): Promise<FindingPage> {
   const sort = opts.sort ?? 'lastSeen';
   const limit = Math.min(Math.max(Math.trunc(opts.limit ?? 50), 1), 500);
   const column = sortColumns[sort];
@@ -48,12 +52,18 @@ export async function listFindings(db: Database, filters: FindingFilters = {}, o
     filters.severity?.length ? anyText(findings.severity, filters.severity) : undefined,
     filters.ruleId?.length ? anyText(findings.ruleId, filters.ruleId) : undefined,
     filters.cluster !== undefined ? eq(findings.cluster, filters.cluster) : undefined,
-    filters.namespace === null ? isNull(findings.namespace) : filters.namespace !== undefined ? eq(findings.namespace, filters.namespace) : undefined,
+    filters.namespace === null
+      ? isNull(findings.namespace)
+      : filters.namespace !== undefined
+        ? eq(findings.namespace, filters.namespace)
+        : undefined,
     filters.seenSince ? gte(findings.lastSeenAt, filters.seenSince) : undefined,
   ];
   if (opts.cursor !== undefined) {
     const after = decodeCursor(opts.cursor, sort);
-    where.push(lt(sql`(${column}, ${findings.id})`, sql`(${after.at.toISOString()}::timestamptz, ${after.id})`));
+    where.push(
+      lt(sql`(${column}, ${findings.id})`, sql`(${after.at.toISOString()}::timestamptz, ${after.id})`),
+    );
   }
 
   const rows = await db
@@ -64,7 +74,10 @@ export async function listFindings(db: Database, filters: FindingFilters = {}, o
     .limit(limit + 1);
   const items = rows.slice(0, limit);
   const last = items.at(-1);
-  const nextCursor = rows.length > limit && last ? encodeCursor(sort, sort === 'lastSeen' ? last.lastSeenAt : last.firstSeenAt, last.id) : null;
+  const nextCursor =
+    rows.length > limit && last
+      ? encodeCursor(sort, sort === 'lastSeen' ? last.lastSeenAt : last.firstSeenAt, last.id)
+      : null;
   return { items, nextCursor };
 }
 
@@ -87,6 +100,7 @@ function decodeCursor(cursor: string, sort: FindingSort): Cursor {
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) throw new InvalidCursorError(cursor);
   const [s, ms, id] = parsed as unknown[];
-  if (s !== sort || typeof ms !== 'number' || !Number.isFinite(ms) || typeof id !== 'string') throw new InvalidCursorError(cursor);
+  if (s !== sort || typeof ms !== 'number' || !Number.isFinite(ms) || typeof id !== 'string')
+    throw new InvalidCursorError(cursor);
   return { sort, at: new Date(ms), id };
 }

@@ -7,8 +7,9 @@ import type { Transition } from './transition';
 
 /**
  * Resolves findings of event-based rules (those with a quiet period) that have not been seen for their quiet period
- * (DESIGN §4), at most `limit` per call, and returns the transitions. Rows another transaction holds (an alerter
- * applying a fresh occurrence) are skipped, not waited for: they are being seen right now.
+ * (DESIGN §4), at most `limit` per call, and returns the transitions. Open, acknowledged and suppressed findings all
+ * resolve: the thing stopped happening (previousStatus tells the caller whether anyone was paged). Rows another
+ * transaction holds (an alerter applying a fresh occurrence) are skipped, not waited for: they are being seen now.
  */
 export async function resolveQuiet(db: Database, now: Date, limit = 1_000): Promise<Transition[]> {
   return db.transaction(async (tx) => {
@@ -31,31 +32,38 @@ export async function resolveQuiet(db: Database, now: Date, limit = 1_000): Prom
     await tx
       .update(findings)
       .set({ status: 'resolved', resolvedAt: now, suppressedBy: null, updatedAt: now })
-      .where(anyText(findings.id, due.map((f) => f.id)));
+      .where(
+        anyText(
+          findings.id,
+          due.map((f) => f.id),
+        ),
+      );
     await tx.insert(findingEvents).values(
       due.map((f) => ({
         findingId: f.id,
         kind: 'resolved' as const,
         actor: signalActor,
         at: now,
-        data: { reason: 'quiet-period', quietPeriodSeconds: f.quietPeriodSeconds, lastSeenAt: f.lastSeenAt.toISOString() },
+        data: {
+          reason: 'quiet-period',
+          quietPeriodSeconds: f.quietPeriodSeconds,
+          lastSeenAt: f.lastSeenAt.toISOString(),
+        },
       })),
     );
-    return due.map(
-      (f): Transition => ({
-        kind: 'resolved',
-        findingId: f.id,
-        fingerprint: f.fingerprint,
-        ruleId: f.ruleId,
-        severity: f.severity,
-        cluster: f.cluster,
-        namespace: f.namespace,
-        title: f.title,
-        previousStatus: f.status,
-        status: 'resolved',
-        signalId: null,
-        at: now,
-      }),
-    );
+    return due.map((f): Transition => ({
+      kind: 'resolved',
+      findingId: f.id,
+      fingerprint: f.fingerprint,
+      ruleId: f.ruleId,
+      severity: f.severity,
+      cluster: f.cluster,
+      namespace: f.namespace,
+      title: f.title,
+      previousStatus: f.status,
+      status: 'resolved',
+      signalId: null,
+      at: now,
+    }));
   });
 }

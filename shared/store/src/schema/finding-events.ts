@@ -22,7 +22,10 @@ export const findingEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     at: timestamptz('at').notNull().defaultNow(),
   },
-  (t) => [oneOf('finding_events_kind_check', t.kind, findingEventKinds), index('finding_events_finding_at_idx').on(t.findingId, t.at)],
+  (t) => [
+    oneOf('finding_events_kind_check', t.kind, findingEventKinds),
+    index('finding_events_finding_at_idx').on(t.findingId, t.at),
+  ],
 );
 
 export type FindingEvent = typeof findingEvents.$inferSelect;

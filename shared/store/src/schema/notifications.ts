@@ -1,6 +1,11 @@
 import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, oneOf, prefixedId, timestamptz } from './columns';
-import { notificationKinds, notificationStatuses, type NotificationKind, type NotificationStatus } from './enums';
+import {
+  notificationKinds,
+  notificationStatuses,
+  type NotificationKind,
+  type NotificationStatus,
+} from './enums';
 import { findings } from './findings';
 
 /** One delivery to one receiver; job_id is the deterministic BullMQ job id, so a replay cannot enqueue it twice. */

@@ -1,5 +1,6 @@
 import type { CertRecord, IdentityCerts } from '../../state/certs';
 import { certRule, certsEvidence, humanDuration, inUse } from './cert-rule';
+import { isWorkloadIdentityCert } from './cert-ttl-too-long';
 
 const start = (r: CertRecord) => r.notBefore ?? r.notAfter;
 
@@ -8,7 +9,11 @@ function superseded(id: IdentityCerts, r: CertRecord): boolean {
   return start(id.newest) > start(r);
 }
 
-/** An identity is past rotateAtFraction of its certificate's lifetime and no newer certificate for it was seen. */
+/**
+ * A workload identity (SVID / mesh certificate) is past rotateAtFraction of its certificate's lifetime and no newer
+ * certificate for it was seen. Other certificates are left to cert-expiring: cert-manager renews at 2/3 of the
+ * lifetime by default, so a 60% bound would call every healthy cert-manager certificate stalled.
+ */
 export const certRotationStalled = certRule(
   {
     id: 'cert-rotation-stalled',
@@ -34,8 +39,8 @@ export const certRotationStalled = certRule(
   (id, ctx, name) => {
     const now = ctx.now.getTime();
     const f = ctx.config.rotateAtFraction;
-    const stalled = inUse(id, 'workload').filter(
-      (r) => r.notBefore !== undefined && r.lifetimeSeconds && now >= r.notBefore + f * r.lifetimeSeconds * 1000 && !superseded(id, r),
+    const stalled = inUse(id).filter(
+      (r) => isWorkloadIdentityCert(r) && r.notBefore !== undefined && r.lifetimeSeconds && now >= r.notBefore + f * r.lifetimeSeconds * 1000 && !superseded(id, r),
     );
     const first = stalled[0];
     if (!first?.notBefore || !first.lifetimeSeconds) return undefined;

@@ -79,6 +79,12 @@ describe('pod-capabilities-not-dropped', () => {
     expect(h.apply(agent('exporter-2', { 'ztv.io/ignore': '*' }))[0]?.suppressedBy).toBeUndefined();
   });
 
+  it('does not take CAP_ALL for ALL (runtimes do not)', () => {
+    const h = harness(rule);
+    const p = pod('web', 'shop', { containers: [hardenedContainer('nginx', PINNED, { securityContext: { capabilities: { drop: ['CAP_ALL'] } } })] });
+    expect(h.apply(p)[0]?.evidence).toMatchObject({ containers: [{ name: 'nginx', dropsAll: false }] });
+  });
+
   it('normalizes capability names as runtimes do', () => {
     expect(['CAP_SYS_ADMIN', 'sys_admin', ' SYS_ADMIN '].map(normalizeCapability)).toEqual(['SYS_ADMIN', 'SYS_ADMIN', 'SYS_ADMIN']);
   });

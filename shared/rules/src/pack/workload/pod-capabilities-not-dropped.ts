@@ -21,7 +21,8 @@ export function capabilityProblems(spec: Record<string, unknown>, allowed: strin
     const caps = c.securityContext?.capabilities ?? {};
     const drop = stringList(caps.drop);
     const add = stringList(caps.add);
-    const dropsAll = drop.some((d) => normalizeCapability(d) === 'ALL');
+    // Runtimes match ALL case-insensitively but take `CAP_ALL` for an (unknown) capability name, not for ALL.
+    const dropsAll = drop.some((d) => d.trim().toUpperCase() === 'ALL');
     const disallowedAdds = add.filter((a) => !allow.has(normalizeCapability(a)));
     if (!dropsAll || disallowedAdds.length) out.push({ name: c.name ?? '(unnamed)', type, drop, add, dropsAll, disallowedAdds });
   }

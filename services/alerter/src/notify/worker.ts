@@ -1,0 +1,109 @@
+import {
+  isRetryable,
+  UnrecoverableJobError,
+  type JobContext,
+  type JobQueue,
+  type JobWorker,
+  type NotifyDeliverPayload,
+} from '@ztv/jobs';
+import { contextFrom, inSpan, SpanKind, type Logger } from '@ztv/telemetry';
+import { deliver } from './deliver';
+import type { DeliveryAttempt, DeliveryRecorder } from './recorder';
+import { renderNotification } from './render';
+import type { RoutingConfig } from './routing';
+
+export interface DeliveryWorkerOptions {
+  /** The routing config, or a getter for the current one (config reloads take effect on the next attempt). */
+  routing: RoutingConfig | (() => RoutingConfig);
+  recorder: DeliveryRecorder;
+  logger: Logger;
+  /** DASHBOARD_URL: finding links point at `<dashboardUrl>/findings/<id>`. */
+  dashboardUrl: string;
+  fetch?: typeof fetch;
+  /** Per HTTP attempt (default 10 s). */
+  timeoutMs?: number;
+  /** Deliveries in flight (default 8). */
+  concurrency?: number;
+}
+
+/**
+ * Processes `notify.deliver` jobs: look up the receiver, render, POST, record the attempt. Retries and Retry-After are
+ * the queue's business (the errors deliver() throws say which); this only records, as `failed` when no attempt
+ * follows.
+ */
+export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOptions): JobWorker {
+  const log = opts.logger.child({ component: 'notify-deliver' });
+  const routing = typeof opts.routing === 'function' ? opts.routing : () => opts.routing as RoutingConfig;
+
+  const record = async (rec: DeliveryAttempt) => {
+    try {
+      await opts.recorder.attempt(rec);
+    } catch (err) {
+      // Never turn a delivered notification into a retry (a second Slack message) because the record failed.
+      log.error(
+        { jobId: rec.jobId, status: rec.status, error: (err as Error).message },
+        'recording delivery attempt failed',
+      );
+    }
+  };
+
+  // One span per attempt, continuing the trace of the transition that queued the notification.
+  const handle = (p: NotifyDeliverPayload, ctx: JobContext) =>
+    inSpan(
+      'notify.deliver',
+      {
+        parent: contextFrom(ctx.traceparent),
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'ztv.receiver': p.receiver,
+          'ztv.integration': p.integration,
+          'ztv.attempt': ctx.attempt,
+        },
+      },
+      () => attempt(p, ctx),
+    );
+
+  const attempt = async (p: NotifyDeliverPayload, ctx: JobContext) => {
+    const base = {
+      jobId: ctx.jobId,
+      receiver: p.receiver,
+      integration: p.integration,
+      kind: p.kind,
+      findingFingerprint: p.finding.fingerprint,
+      attempt: ctx.attempt,
+    };
+    try {
+      const receiver = routing().receivers.get(p.receiver);
+      if (!receiver) throw new UnrecoverableJobError(`receiver "${p.receiver}" is not configured`);
+      const notification = await renderNotification(p, receiver, {
+        dashboardUrl: opts.dashboardUrl,
+        jobId: ctx.jobId,
+      });
+      if (!notification) {
+        log.info(base, 'notification no longer wanted by receiver config; skipped');
+        return;
+      }
+      const { statusCode } = await deliver(notification, {
+        fetch: opts.fetch,
+        timeoutMs: opts.timeoutMs ?? 10_000,
+      });
+      await record({ ...base, status: 'sent', statusCode });
+      log.info({ ...base, statusCode }, 'notification sent');
+    } catch (err) {
+      const final = !isRetryable(err) || ctx.attempt >= ctx.maxAttempts;
+      const statusCode = (err as { context?: { statusCode?: unknown } }).context?.statusCode;
+      const error = err instanceof Error ? err.message : String(err);
+      await record({
+        ...base,
+        status: final ? 'failed' : 'retrying',
+        ...(typeof statusCode === 'number' ? { statusCode } : {}),
+        error,
+      });
+      if (final) log.warn({ ...base, error }, 'notification failed');
+      else log.info({ ...base, error }, 'notification attempt failed; will retry');
+      throw err;
+    }
+  };
+
+  return queue.process('notify.deliver', handle, { concurrency: opts.concurrency ?? 8 });
+}

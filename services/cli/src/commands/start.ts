@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { Io } from '../io';
+
+interface StartOptions {
+  embedded?: boolean;
+  dataDir?: string;
+}
+
+/**
+ * `ztv start`: every service in one process. `--embedded` (what `npm start` runs) needs nothing else: PGlite under
+ * .ztv/, the in-memory event log. Without it, the same services use Kafka, Postgres and Redis from the environment.
+ */
+export function registerStart(program: Command, io: Io): void {
+  program
+    .command('start')
+    .description('run ztv in one process (collector, rule-worker, alerter)')
+    .option('--embedded', 'no external services: PGlite under --data-dir and an in-memory event log')
+    .option('--data-dir <dir>', 'where the embedded database lives (default: ZTV_DATA_DIR or .ztv)')
+    .addHelpText('after', '\nEnvironment: see shared/config/src/env.ts (KAFKA_BROKERS, DATABASE_URL, COLLECTOR_PORT, COLLECTOR_TOKENS, ...).')
+    .action(async (opts: StartOptions) => {
+      await start(opts, io);
+    });
+}
+
+async function start(opts: StartOptions, io: Io): Promise<void> {
+  const { loadEnv } = await import('@ztv/config');
+  const { createKafkaEventLog, createMemoryEventLog } = await import('@ztv/bus');
+  const { applySignals, migrate, openEmbeddedStore, openStore } = await import('@ztv/store');
+  const { createLogger, createMetrics, ShutdownRegistry } = await import('@ztv/telemetry');
+  const { Collector } = await import('@ztv/collector');
+  const { RuleWorker } = await import('@ztv/rule-worker');
+  const { loadRulesConfig } = await import('@ztv/rule-worker');
+  const { Alerter } = await import('@ztv/alerter');
+
+  const base = loadEnv();
+  // An embedded run with no token configured gets a fresh one, printed once below.
+  const generated = base.COLLECTOR_TOKENS.length === 0 ? `ztv_${randomBytes(24).toString('base64url')}` : undefined;
+  const env = generated ? { ...base, COLLECTOR_TOKENS: [generated] } : base;
+  const logger = createLogger({ name: 'ztv', level: env.LOG_LEVEL });
+  const shutdown = new ShutdownRegistry(logger);
+
+  let store;
+  if (opts.embedded) {
+    const dir = opts.dataDir ?? env.ZTV_DATA_DIR;
+    mkdirSync(dir, { recursive: true });
+    store = await openEmbeddedStore({ dataDir: join(dir, 'pgdata') });
+  } else {
+    store = openStore({ url: env.DATABASE_URL, onError: (err) => logger.warn({ err }, 'idle database connection failed') });
+  }
+  shutdown.register('store', () => store.close());
+  await migrate(store);
+
+  const eventLog = opts.embedded
+    ? createMemoryEventLog({ partitions: env.ZTV_PARTITIONS })
+    : createKafkaEventLog({ brokers: env.KAFKA_BROKERS, clientId: env.KAFKA_CLIENT_ID, logger });
+  shutdown.register('event-log', () => eventLog.close());
+
+  const collector = new Collector({ env, eventLog, logger, metrics: createMetrics('collector') });
+  const worker = new RuleWorker({ eventLog, logger, cluster: env.ZTV_CLUSTER, rulesConfig: loadRulesConfig(env), groupId: env.RULE_WORKER_GROUP, topicPrefix: env.ZTV_TOPIC_PREFIX });
+  const alerter = new Alerter({
+    eventLog,
+    logger,
+    groupId: env.ALERTER_GROUP,
+    topicPrefix: env.ZTV_TOPIC_PREFIX,
+    applySignals: (signals) => applySignals(store.db, signals, { now: new Date(), flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS }),
+  });
+  const url = await collector.start();
+  shutdown.register('collector', () => collector.stop());
+  await worker.start();
+  shutdown.register('rule-worker', () => worker.stop());
+  await alerter.start();
+  shutdown.register('alerter', () => alerter.stop());
+  shutdown.installSignalHandlers((code) => process.exit(code));
+
+  io.stdout(`ztv is running${opts.embedded ? ' (embedded: PGlite + in-memory event log)' : ''}.`);
+  io.stdout(`  audit webhook: POST ${url}/audit/webhook`);
+  if (generated) io.stdout(`  ingest token (shown once): ${generated}`);
+  io.stdout('  stop with Ctrl-C');
+}

@@ -1,0 +1,2 @@
+export { runCli, version } from './program';
+export { processIo, UsageError, type Io } from './io';

@@ -1,0 +1,21 @@
+export { formatIds, isFormatId, type FormatId, type ParseContext, type ParseItem, type ParseResult, type Position } from './types';
+export { FormatError, redactSnippet, type FormatErrorInit } from './errors';
+export { detectFormat } from './detect';
+export { parseText } from './engine/parse-text';
+export { parseStream } from './engine/parse-stream';
+export { readFileEvents } from './read-file';
+
+export { parseAuditEvent, auditRecord, isAuditEventShape } from './audit/parse-audit';
+export { parseKubeObject, kubeRecord } from './kube/parse-object';
+export { isKnownKind } from './kube/kinds';
+export { parseHubbleFlow } from './hubble/parse-flow';
+export { parseEnvoyAccessLog } from './envoy/access-log';
+export { parseZtunnelLogLine } from './envoy/ztunnel';
+export { parseEnvoyCerts } from './envoy/certs';
+export { parsePem } from './x509/pem';
+export { parseSpiffeBundle } from './x509/spiffe-bundle';
+export { parseSpireLogLine } from './spire/spire-log';
+export { parseChronyTracking } from './clock/chrony';
+export { parseChronyCsv } from './clock/chrony-csv';
+export { parseTimexMetrics } from './clock/timex';
+export { leaseRenewalToClock } from './clock/lease';

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { defaultRulesConfig } from '../../config';
+import { RuleEngine } from '../../engine/engine';
+import { at, resourceEvent } from '../../testing';
+import { podPrivileged } from './pod-privileged';
+import { deployment, edited, harness, pod } from './test-manifests';
+
+const privileged = { hostNetwork: true };
+const owned = (kind: string, name: string) => ({ ownerReferences: [{ apiVersion: 'apps/v1', kind, name, uid: `${name}-uid`, controller: true }] });
+
+/** The ReplicaSet a Deployment controller creates for one revision. */
+function replicaSetOf(d: ReturnType<typeof deployment>, hash: string, replicas: number) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: `${d.metadata.name}-${hash}`, namespace: d.metadata.namespace, labels: d.spec.template.metadata.labels, ...owned('Deployment', d.metadata.name) },
+    spec: { replicas, selector: d.spec.selector, template: d.spec.template },
+  };
+}
+
+describe('pod-spec rules: which object is checked', () => {
+  it('checks a Deployment once, not its ReplicaSets or their Pods', () => {
+    const h = harness(podPrivileged);
+    const d = deployment('cart', 'shop', privileged);
+    expect(h.apply(d)).toHaveLength(1);
+    expect(h.apply(replicaSetOf(d, '7d9c8b6f5', 3))).toEqual([]);
+    expect(h.apply(pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, owned('ReplicaSet', 'cart-7d9c8b6f5')))).toEqual([]);
+  });
+
+  it('checks objects owned by a controller it does not know (an operator CRD), and a ReplicationController', () => {
+    const h = harness(podPrivileged);
+    const rolloutRs = edited(replicaSetOf(deployment('web', 'shop', privileged), 'abc', 2), (rs) => {
+      rs.metadata.ownerReferences = [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'web', uid: 'r', controller: true }];
+    });
+    expect(h.apply(rolloutRs)).toMatchObject([{ subject: { kind: 'ReplicaSet', name: 'web-abc' }, evidence: { controlledBy: 'Rollout/web' } }]);
+    expect(h.apply(edited(rolloutRs, (rs) => (rs.spec.replicas = 0)))).toMatchObject([{ transition: 'resolved' }]); // retired revision
+    const rc = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' }, spec: { replicas: 1, template: deployment('legacy', 'shop', privileged).spec.template } };
+    expect(h.apply(rc)).toMatchObject([{ subject: { kind: 'ReplicationController', name: 'legacy' } }]);
+  });
+
+  it('re-checks every workload and uncontrolled Pod on a full evaluation', () => {
+    const engine = new RuleEngine({ rules: [podPrivileged], config: defaultRulesConfig(), cluster: 'test', clock: at('2026-03-14T09:00:00Z') });
+    engine.load(resourceEvent(deployment('cart', 'shop', privileged) as never));
+    engine.load(resourceEvent(pod('debug', 'shop', { hostPID: true }) as never));
+    const out = engine.evaluateAll({ id: 'tick-1', type: 'tick', time: '2026-03-14T09:00:00Z' });
+    expect(out.signals.map((s) => `${s.subject.kind}/${s.subject.name}`).sort()).toEqual(['Deployment/cart', 'Pod/debug']);
+  });
+});

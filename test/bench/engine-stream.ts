@@ -1,0 +1,145 @@
+import type { ZtvEvent } from '@ztv/events';
+import { hex, pick, podObject, resource, T0, type PodInfo, type Rand, type World } from './engine-world';
+
+/* The timed event stream: about 60% flows, 30% audit events, 8% resource changes, 2% certificates, as JSON strings. */
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const uuid = (r: Rand) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}-${hex(r, 12)}`;
+const envelope = (r: Rand, type: ZtvEvent['type'], source: string, at: number, data: unknown) =>
+  ({ id: `${source}/${uuid(r)}`, type, cluster: 'bench', source, time: iso(at), observedAt: iso(at + 40), data }) as ZtvEvent;
+
+function endpoint(p: PodInfo, meshedNs: Set<string>, port?: number) {
+  return {
+    namespace: p.ns,
+    pod: p.name,
+    workload: p.workload,
+    workloadKind: 'Deployment',
+    serviceAccount: p.sa,
+    labels: { app: p.workload, 'app.kubernetes.io/name': p.workload },
+    ip: p.ip,
+    ...(port ? { port } : {}),
+    ...(meshedNs.has(p.ns) ? { principal: `spiffe://cluster.local/ns/${p.ns}/sa/${p.sa}` } : {}),
+  };
+}
+
+function flow(r: Rand, w: World, byNs: Map<string, number[]>, meshed: Set<string>, at: number): ZtvEvent {
+  const src = pick(r, w.pods);
+  // Mostly within the namespace (service to service), the rest across namespaces.
+  const dst = r() < 0.7 ? (w.pods[pick(r, byNs.get(src.ns) ?? [0])] as PodInfo) : pick(r, w.pods);
+  const hubble = r() < 0.5;
+  const denied = r() < 0.01;
+  const metadata = r() < 0.0005;
+  const http = r() < 0.4;
+  const plaintext = !hubble && r() < 0.01;
+  const destination = metadata ? { ip: '169.254.169.254', port: 80, reserved: ['world'] } : endpoint(dst, meshed, 8080);
+  return envelope(r, 'flow', hubble ? 'hubble' : 'envoy-als', at, {
+    verdict: denied ? 'dropped' : 'forwarded',
+    ...(denied ? { dropReason: 'POLICY_DENIED' } : {}),
+    direction: hubble ? 'egress' : 'ingress',
+    reporter: hubble ? 'hubble' : 'sidecar-inbound',
+    source: endpoint(src, meshed),
+    destination,
+    protocol: http ? 'HTTP' : 'TCP',
+    ...(http ? { l7: { type: 'REQUEST', method: pick(r, ['GET', 'GET', 'POST', 'PUT']), url: `http://${dst.workload}.${dst.ns}.svc.cluster.local/api/v1/items/${Math.floor(r() * 1e4)}`, code: 200 } } : {}),
+    mtls: hubble
+      ? { mode: 'unknown' }
+      : plaintext
+        ? { mode: 'none' }
+        : { mode: 'mutual', peerPrincipal: `spiffe://cluster.local/ns/${src.ns}/sa/${src.sa}`, tlsVersion: 'TLSv1.3', sni: `outbound_.8080_._.${dst.workload}.${dst.ns}.svc.cluster.local` },
+    count: 1 + Math.floor(r() * 3),
+  });
+}
+
+const readers = ['system:serviceaccount:kube-system:replicaset-controller', 'system:kube-scheduler', 'system:node:node-12', 'system:serviceaccount:argocd:argocd-application-controller'];
+
+function audit(r: Rand, w: World, at: number): ZtvEvent {
+  const p = pick(r, w.pods);
+  const x = r();
+  let verb = pick(r, ['get', 'list', 'watch', 'get']);
+  let resource = pick(r, ['pods', 'configmaps', 'secrets', 'endpoints', 'deployments']);
+  let sub: string | undefined;
+  let user = pick(r, readers);
+  let responseObject: Record<string, unknown> | undefined;
+  if (x < 0.015) [verb, resource, sub, user] = ['create', 'pods', 'exec', 'oidc:alice@acme.example'];
+  else if (x < 0.02) {
+    [verb, resource, user] = ['patch', 'peerauthentications', 'oidc:bob@acme.example'];
+    responseObject = { apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'default', namespace: p.ns }, spec: { mtls: { mode: r() < 0.5 ? 'PERMISSIVE' : 'STRICT' } } };
+  } else if (x < 0.022) [verb, resource, user] = ['delete', 'networkpolicies', 'system:serviceaccount:argocd:argocd-application-controller'];
+  else if (x < 0.12) [verb, resource] = ['patch', 'pods'];
+  const name = resource === 'pods' ? p.name : resource === 'networkpolicies' ? 'default-deny' : resource === 'peerauthentications' ? 'default' : p.workload;
+  const received = at - 12;
+  return envelope(r, 'k8s.audit', 'audit-webhook', at, {
+    auditID: uuid(r),
+    level: responseObject ? 'RequestResponse' : 'Metadata',
+    stage: 'ResponseComplete',
+    verb,
+    requestURI: `/api/v1/namespaces/${p.ns}/${resource}/${name}${sub ? `/${sub}?command=sh&container=${p.workload}&stdin=true&tty=true` : ''}`,
+    user: { username: user, groups: user.startsWith('oidc:') ? ['oidc:platform-admins', 'system:authenticated'] : ['system:serviceaccounts', 'system:authenticated'] },
+    sourceIPs: [`10.0.${Math.floor(r() * 4)}.${Math.floor(r() * 250)}`],
+    userAgent: user.startsWith('oidc:') ? 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46' : 'kube-controller-manager/v1.31.2',
+    objectRef: { resource, namespace: p.ns, name, apiVersion: 'v1', ...(sub ? { subresource: sub } : {}) },
+    responseStatus: { metadata: {}, code: sub ? 101 : 200 },
+    ...(responseObject ? { responseObject } : {}),
+    requestReceivedTimestamp: iso(received),
+    stageTimestamp: iso(at),
+    annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding' },
+  });
+}
+
+function cert(r: Rand, w: World, at: number): ZtvEvent {
+  const p = pick(r, w.pods);
+  const issued = at - Math.floor(r() * 12 * 3600_000);
+  return envelope(r, 'cert', 'envoy-certs', at, {
+    fingerprintSha256: hex(r, 64),
+    serialNumber: hex(r, 32),
+    issuer: 'O=cluster.local',
+    notBefore: iso(issued),
+    notAfter: iso(issued + 24 * 3600_000),
+    isCA: false,
+    role: 'workload',
+    spiffeIds: [`spiffe://cluster.local/ns/${p.ns}/sa/${p.sa}`],
+    dnsNames: [],
+    origin: { kind: 'envoy-certs', namespace: p.ns, pod: p.name },
+  });
+}
+
+/** Replacement pods whose predecessors were deleted, created by a later change (as a ReplicaSet does). */
+const pending: PodInfo[] = [];
+
+/** Pod churn and status updates, Deployment rollouts and the odd policy edit; applied to `world` as they happen. */
+function change(r: Rand, w: World, meshed: Set<string>, at: number): ZtvEvent {
+  const i = Math.floor(r() * w.pods.length);
+  const p = w.pods[i] as PodInfo;
+  const x = r();
+  if (x < 0.3) {
+    const fresh = { ...p, name: `${p.rs}-${hex(r, 5)}` };
+    w.pods[i] = fresh;
+    pending.push(fresh);
+    return resource(podObject(p, meshed.has(p.ns)), 'delete', at);
+  }
+  const next = x < 0.6 ? pending.shift() : undefined;
+  if (next) return resource(podObject(next, meshed.has(next.ns), 'Pending', at), 'upsert', at);
+  if (x < 0.9) return resource(podObject(p, meshed.has(p.ns), 'Running', at), 'upsert', at); // a status update
+  if (x < 0.97) {
+    const image = r() < 0.9 ? `ghcr.io/acme/${p.workload}@sha256:${hex(r, 64)}` : `ghcr.io/acme/${p.workload}:latest`;
+    return resource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: p.workload, namespace: p.ns, uid: `dep-${p.ns}-${p.workload}`, labels: { app: p.workload } }, spec: { replicas: 5, selector: { matchLabels: { app: p.workload } }, template: { metadata: { labels: { app: p.workload } }, spec: { serviceAccountName: p.sa, containers: [{ name: p.workload, image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] } } } }, 'upsert', at);
+  }
+  return resource({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `allow-${p.workload}`, namespace: p.ns, uid: `np-${p.ns}-${p.workload}` }, spec: { podSelector: { matchLabels: { app: p.workload } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'gateway' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }] } }, 'upsert', at);
+}
+
+/** `count` events as JSON strings, 2 ms apart, starting after the state was built. */
+export function buildStream(r: Rand, w: World, count: number): { lines: string[]; mix: Record<string, number> } {
+  const meshed = new Set(w.namespaces.filter((n) => n.meshed).map((n) => n.name));
+  const byNs = new Map<string, number[]>();
+  w.pods.forEach((p, i) => byNs.set(p.ns, [...(byNs.get(p.ns) ?? []), i]));
+  const lines: string[] = [];
+  const mix: Record<string, number> = {};
+  for (let i = 0; i < count; i++) {
+    const at = T0 + 60_000 + i * 2;
+    const x = r();
+    const e = x < 0.6 ? flow(r, w, byNs, meshed, at) : x < 0.9 ? audit(r, w, at) : x < 0.98 ? change(r, w, meshed, at) : cert(r, w, at);
+    mix[e.type] = (mix[e.type] ?? 0) + 1;
+    lines.push(JSON.stringify(e));
+  }
+  return { lines, mix };
+}
