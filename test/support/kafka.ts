@@ -37,8 +37,13 @@ export async function startKafka(): Promise<KafkaHandle> {
     controllerPort: Number(process.env.KAFKA_CONTROLLER_PORT ?? freeControllerPort),
   };
   const brokers = [`127.0.0.1:${layout.port}`];
-  await writeBrokerConfig(layout);
-  await formatStorage(classpath, layout);
+  try {
+    await writeBrokerConfig(layout);
+    await formatStorage(classpath, layout);
+  } catch (e) {
+    await rm(layout.dir, { recursive: true, force: true });
+    throw e;
+  }
 
   const child = spawnBroker(classpath, layout, { detached: false });
   // The broker must not outlive the test run, however it ends.
@@ -74,8 +79,8 @@ async function useExisting(brokers: string[]): Promise<KafkaHandle> {
     await waitForBroker(brokers, Date.now() + 15_000);
   } catch (e) {
     throw new Error(
-      `KAFKA_BROKERS=${brokers.join(',')} does not answer: start it with "npm run infra:up", or unset KAFKA_BROKERS ` +
-        'to let the tests start their own broker',
+      `KAFKA_BROKERS=${brokers.join(',')} does not answer (${e instanceof Error ? e.message : String(e)}): start ` +
+        'it with "npm run infra:up", or unset KAFKA_BROKERS to let the tests start their own broker',
       { cause: e },
     );
   }

@@ -36,6 +36,8 @@ export interface ParseContext {
   /** Namespace and pod the input was taken from (a sidecar's access log, an Envoy /certs dump). */
   namespace?: string;
   pod?: string;
+  /** That pod's IP: tells an inbound sidecar log entry that found no route (no upstream cluster) from an outbound one. */
+  podIp?: string;
   /** The collector's clock (RFC 3339): envelope `observedAt`, and `time` when the input carries none. */
   observedAt: string;
 }

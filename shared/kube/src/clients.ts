@@ -6,7 +6,6 @@ import {
   KubernetesObjectApi,
   NetworkingV1Api,
   ServerConfiguration,
-  VersionApi,
   createConfiguration,
   type Configuration,
   type KubeConfig,
@@ -25,7 +24,6 @@ export interface KubeClients {
   custom: CustomObjectsApi;
   /** Any kind by apiVersion/kind; what serverSideApply uses. */
   objects: KubernetesObjectApi;
-  version: VersionApi;
 }
 
 export interface KubeClientOptions {
@@ -63,6 +61,7 @@ export function apiConfiguration(kc: KubeConfig, requestTimeoutMs: number): Conf
   });
 }
 
+/** The typed clients for one kubeconfig; every call is bounded by `requestTimeoutMs`. */
 export function createKubeClients(kc: KubeConfig, options: KubeClientOptions = {}): KubeClients {
   const configuration = apiConfiguration(kc, options.requestTimeoutMs ?? 30_000);
   return {
@@ -73,6 +72,5 @@ export function createKubeClients(kc: KubeConfig, options: KubeClientOptions = {
     coordination: new CoordinationV1Api(configuration),
     custom: new CustomObjectsApi(configuration),
     objects: new ContextObjectApi(configuration, kc),
-    version: new VersionApi(configuration),
   };
 }

@@ -35,6 +35,7 @@ export type RuleException = z.infer<typeof ruleException>;
 export const rulesConfig = z.object({
   /** Trust domains SPIFFE IDs may belong to. */
   trustDomains: z.array(z.string()).default(['cluster.local']),
+  /** Istio's root namespace: PeerAuthentication / AuthorizationPolicy there without a selector apply mesh-wide. */
   meshRootNamespace: z.string().default('istio-system'),
   /** cert-expiring: fire when less than this fraction of the lifetime is left ... */
   expiryWindowFraction: z.number().min(0).max(1).default(0.2),

@@ -16,7 +16,6 @@ import { ObjectStore } from './store';
 export type { FaultAction, FaultMatch } from './faults';
 export type { KubeObject, SeedInput } from './seed';
 export type { RecordedRequest } from './server';
-export { RESOURCE_TYPES, type ResourceType } from './registry';
 
 export interface K8sEmulatorOptions {
   /** 0 (default): any free port. */

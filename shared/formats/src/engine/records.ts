@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { fail, guard, placeAt, type Out } from '../internal/emit';
 import { parseJson } from '../internal/json';
+import { MAX_YAML_DEPTH, yamlTooDeep } from '../internal/yaml-depth';
 import type { FormatId, ParseContext, Position } from '../types';
 import type { Handler, LineParser } from './handler';
 
@@ -39,6 +40,11 @@ export function recordsParser(h: RecordsHandler, ctx: ParseContext, format: Form
   };
 
   const yamlDocs = (text: string, at: Position): Out[] => {
+    const deep = yamlTooDeep(text);
+    if (deep !== undefined) {
+      const pos = positionIn(text, text.split('\n').slice(0, deep - 1).join('\n').length + (deep > 1 ? 1 : 0), at);
+      return [fail(ctx, format, `YAML nested deeper than ${MAX_YAML_DEPTH} levels`, text.split('\n')[deep - 1], pos)];
+    }
     const lc = new LineCounter();
     const out: Out[] = [];
     for (const doc of parseAllDocuments(text, { lineCounter: lc, prettyErrors: false })) {

@@ -43,8 +43,12 @@ describe('envoy-access-log: Istio default JSON fields (authored sidecar sample)'
     expect(inboundPlain?.data).toMatchObject({ reporter: 'sidecar-inbound', mtls: { mode: 'none' }, destination: { ip: '10.244.3.8', port: 9080 } });
   });
   it('a no-route entry full of nulls is an error flow of unknown direction', () => {
-    expect(noRoute?.data).toMatchObject({ verdict: 'error', direction: 'unknown', reporter: 'other', protocol: 'unknown', mtls: { mode: 'unknown' } });
+    expect(noRoute?.data).toMatchObject({ verdict: 'error', dropReason: 'NR', direction: 'unknown', reporter: 'other', protocol: 'unknown', mtls: { mode: 'unknown' } });
     expect(noRoute?.data.l7).toBeUndefined();
+  });
+  it('knows that no-route entry is inbound plaintext when told the pod address', () => {
+    const f = one(records[3] ?? {}, { namespace: 'bookinfo', pod: 'details-v1-0', podIp: '10.244.3.8' });
+    expect(f?.data).toMatchObject({ direction: 'ingress', reporter: 'sidecar-inbound', mtls: { mode: 'none' }, destination: { pod: 'details-v1-0', port: 9080 } });
   });
   it('ids records by content, whatever the key order', () => {
     const reversed = Object.fromEntries(Object.entries(records[0] ?? {}).reverse());
@@ -73,7 +77,9 @@ describe('envoy-access-log: the peer-identity and TLS fields ztv recommends', ()
     expect(one({ ...records[1], connection_security_policy: 'mutual_tls' })?.data.mtls.mode).toBe('mutual');
   });
   it('reads RBAC denials as denied, and camelCase or string-typed fields alike', () => {
-    expect(one({ ...records[0], response_code: 403, response_code_details: 'rbac_access_denied_matched_policy[none]' })?.data.verdict).toBe('denied');
+    const denied = one({ ...records[0], response_code: 403, response_code_details: 'rbac_access_denied_matched_policy[none]' });
+    expect(denied?.data).toMatchObject({ verdict: 'denied', dropReason: 'RBAC_ACCESS_DENIED' });
+    expect(one({ ...records[1], upstream_cluster: 'outbound|9080||ratings.bookinfo.svc.cluster.local;' })?.data.reporter).toBe('sidecar-outbound');
     const camel = Object.fromEntries(Object.entries(records[0] ?? {}).map(([k, v]) => [k.replace(/_(\w)/g, (_, c: string) => c.toUpperCase()), v]));
     const f = one({ ...camel, responseCode: '200' });
     expect(f?.data).toMatchObject({ reporter: 'sidecar-inbound', l7: { code: 200 }, mtls: { mode: 'mutual' } });

@@ -38,9 +38,13 @@ export function parseEnvoyAccessLog(v: unknown, ctx: ParseContext): Out[] {
 }
 
 function flowOf(get: (name: string) => string | undefined, ctx: ParseContext): FlowData {
-  const cluster = get('upstream_cluster') ?? '';
-  const inbound = cluster.startsWith('inbound|') || cluster.startsWith('InboundPassthroughCluster');
+  // %UPSTREAM_CLUSTER% prints Istio's alt_stat_name (1.23+), which may end in ';': the raw name is what counts.
+  const cluster = (get('upstream_cluster_raw') ?? get('upstream_cluster') ?? '').replace(/;+$/, '');
+  const local = splitHostPort(get('downstream_local_address'));
   const outbound = cluster.startsWith('outbound|') || cluster === 'PassthroughCluster' || cluster === 'BlackHoleCluster';
+  // Traffic into the pod arrives on the pod's own address; everything it sends out was addressed elsewhere.
+  const inbound =
+    cluster.startsWith('inbound|') || cluster.startsWith('InboundPassthroughCluster') || (!outbound && !!ctx.podIp && local.ip === ctx.podIp);
   const sni = get('requested_server_name');
   const istioSni = sni ? ISTIO_SNI.exec(sni) : null;
   const service = outbound ? cluster.split('|')[3] || undefined : istioSni?.[2];
@@ -50,7 +54,6 @@ function flowOf(get: (name: string) => string | undefined, ctx: ParseContext): F
   const self = compact({ namespace: ctx.namespace, pod: ctx.pod });
 
   const remote = splitHostPort(get('downstream_remote_address'));
-  const local = splitHostPort(get('downstream_local_address'));
   const upstream = splitHostPort(get('upstream_host'));
   const svc = compact({ dnsNames: service ? [service] : undefined, namespace: namespaceOfServiceHost(service) });
   let source: FlowEndpoint;
@@ -76,11 +79,19 @@ function flowOf(get: (name: string) => string | undefined, ctx: ParseContext): F
 
   const flags = (get('response_flags') ?? '').split(',');
   const details = `${get('response_code_details') ?? ''} ${get('connection_termination_details') ?? ''}`;
-  const denied = details.includes('rbac_access_denied') || flags.includes('UAEX') || cluster === 'BlackHoleCluster';
+  const refusal = details.includes('rbac_access_denied')
+    ? 'RBAC_ACCESS_DENIED'
+    : flags.includes('UAEX')
+      ? 'EXT_AUTHZ_DENIED'
+      : cluster === 'BlackHoleCluster'
+        ? 'BLACKHOLE_CLUSTER'
+        : undefined;
+  const errorFlags = flags.filter((f) => ERROR_FLAGS.includes(f));
   const method = get('method');
   const code = toNumber(get('response_code'));
   return {
-    verdict: denied ? 'denied' : flags.some((f) => ERROR_FLAGS.includes(f)) ? 'error' : 'forwarded',
+    verdict: refusal ? 'denied' : errorFlags.length ? 'error' : 'forwarded',
+    ...(refusal || errorFlags.length ? { dropReason: refusal ?? errorFlags.join(',') } : {}),
     direction: inbound ? 'ingress' : outbound ? 'egress' : 'unknown',
     reporter: inbound ? 'sidecar-inbound' : outbound ? 'sidecar-outbound' : 'other',
     source,

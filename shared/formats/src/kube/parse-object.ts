@@ -16,8 +16,10 @@ const FORMAT = 'k8s-objects' as const;
  * (items of typed lists get their kind and apiVersion from the list), an array, or an audit Event
  * (audit logs are sometimes kept as YAML next to manifests).
  */
-export function kubeRecord(v: unknown, ctx: ParseContext): Out[] {
-  if (Array.isArray(v)) return v.flatMap((item, i) => within(kubeRecord(item, ctx), `[${i}]`));
+export function kubeRecord(v: unknown, ctx: ParseContext, depth = 0): Out[] {
+  // Arrays and Lists are expanded one level deep: input nesting never turns into recursion here.
+  if (depth > 1) return [fail(ctx, FORMAT, 'not a Kubernetes object: lists nested in lists')];
+  if (Array.isArray(v)) return v.flatMap((item, i) => within(kubeRecord(item, ctx, depth + 1), `[${i}]`));
   if (!isRecord(v)) return [fail(ctx, FORMAT, 'not a Kubernetes object: expected a mapping', String(v).slice(0, 200))];
   const kind = str(v, 'kind');
   const apiVersion = str(v, 'apiVersion');
@@ -26,7 +28,7 @@ export function kubeRecord(v: unknown, ctx: ParseContext): Out[] {
     const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
     return v.items.flatMap((item, i) => {
       const typed = isRecord(item) && itemKind ? { kind: itemKind, apiVersion, ...item } : item;
-      return within(kubeRecord(typed, ctx), `items[${i}]`);
+      return within(kubeRecord(typed, ctx, depth + 1), `items[${i}]`);
     });
   }
   return parseKubeObject(v, ctx);

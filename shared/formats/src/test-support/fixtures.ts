@@ -24,14 +24,14 @@ export function local(rel: string): string {
 }
 
 /** The shared corpus directory; a missing corpus is a failure with a clear message, never a skip. */
-export function requireSharedFixtures(): string {
-  if (!existsSync(join(sharedFixtures, 'SOURCES.md'))) {
+export function requireSharedFixtures(dir = sharedFixtures): string {
+  if (!existsSync(join(dir, 'SOURCES.md'))) {
     throw new Error(
-      `The shared fixture corpus is missing: expected ${sharedFixtures}/SOURCES.md. These tests read the real ` +
+      `The shared fixture corpus is missing: expected ${dir}/SOURCES.md. These tests read the real ` +
         'samples from ../shared/fixtures next to the repository; check that folder out (the core tests use test-fixtures/).',
     );
   }
-  return sharedFixtures;
+  return dir;
 }
 
 export function walk(dir: string): string[] {

@@ -19,6 +19,9 @@ export class ClusterState {
   private readonly slices = new Map<string, { def: StateSlice<unknown>; value: unknown }>();
   /** Values derived from the state since it last changed (see memo). */
   private readonly derived = new Map<string, unknown>();
+  private derivedAt = -1;
+  /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
+  private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
@@ -26,7 +29,6 @@ export class ClusterState {
 
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
   apply(event: ZtvEvent, config: RulesConfig): void {
-    this.derived.clear();
     if (event.type === 'k8s.resource') {
       const d = event.data;
       if (d.op === 'delete') this.resources.delete(d.kind, d.namespace, d.name);
@@ -36,6 +38,7 @@ export class ClusterState {
       }
     }
     for (const s of this.slices.values()) s.def.apply(s.value, event, config);
+    this.derived.clear(); // slices changed too
   }
 
   /**
@@ -44,9 +47,27 @@ export class ClusterState {
    * name everything the value depends on besides the state; callers must not mutate what it returns.
    */
   memo<T>(key: string, compute: () => T): T {
+    if (this.derivedAt !== this.resources.version) {
+      this.derived.clear(); // the index changed outside apply()
+      this.derivedAt = this.resources.version;
+    }
     if (this.derived.has(key)) return this.derived.get(key) as T;
     const value = compute();
     this.derived.set(key, value);
+    return value;
+  }
+
+  /**
+   * A value derived only from objects of some kinds in some namespaces (`deps`: [kind, namespace], '' for
+   * cluster-scoped kinds), kept across events until one of those changes: a namespace's NetworkPolicy views survive
+   * the Pod churn around them. `compute` must read nothing else from the state; callers must not mutate the value.
+   */
+  memoFor<T>(key: string, deps: readonly (readonly [string, string])[], compute: () => T): T {
+    const versions = deps.map(([kind, ns]) => this.resources.versionOf(kind, ns));
+    const hit = this.lasting.get(key);
+    if (hit && hit.versions.length === versions.length && hit.versions.every((v, i) => v === versions[i])) return hit.value as T;
+    const value = compute();
+    this.lasting.set(key, { versions, value });
     return value;
   }
 

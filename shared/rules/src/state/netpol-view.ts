@@ -14,9 +14,17 @@ export function policyViewsOf(obj: KubeObject): PolicyView[] {
   return [];
 }
 
-/** policyViewsFor, shared by every rule that asks after the same event (state.memo). */
+/** The policy kinds a namespace's views are built from ([kind, namespace] for state.memoFor). */
+const policyDeps = (ns: string) =>
+  [
+    ['NetworkPolicy', ns],
+    ['CiliumNetworkPolicy', ns],
+    ['CiliumClusterwideNetworkPolicy', ''],
+  ] as const;
+
+/** policyViewsFor, kept until a policy that can select pods of `ns` changes (state.memoFor). */
 export function policyViewsFor(state: ClusterState, ns: string): PolicyView[] {
-  return state.memo(`policyViewsFor\n${ns}`, () => policyViewsForUncached(state, ns));
+  return state.memoFor(`policyViewsFor\n${ns}`, policyDeps(ns), () => policyViewsForUncached(state, ns));
 }
 
 /** Every policy view that can select pods of `ns`: its NetworkPolicies and CiliumNetworkPolicies, and every CCNP. */
@@ -51,9 +59,9 @@ export interface DefaultDenyVerdict {
   reopenedBy: (AllowAllHit & { policy: PolicyRef })[];
 }
 
-/** defaultDeny, shared by every rule that asks after the same event (state.memo). */
+/** defaultDeny, kept until a policy of `ns` or the Namespace (its labels) changes (state.memoFor). */
 export function defaultDeny(state: ClusterState, ns: string, dir: Direction): DefaultDenyVerdict {
-  return state.memo(`defaultDeny\n${ns}\n${dir}`, () => defaultDenyUncached(state, ns, dir));
+  return state.memoFor(`defaultDeny\n${ns}\n${dir}`, [...policyDeps(ns), ['Namespace', '']], () => defaultDenyUncached(state, ns, dir));
 }
 
 /**

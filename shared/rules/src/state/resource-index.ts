@@ -7,8 +7,28 @@ export class ResourceIndex {
   private readonly byKind = new Map<string, Map<string, Map<string, KubeObject>>>();
   /** namespaces(), cached: rebuilt only after a namespace key or a Namespace object appears or goes (rare). */
   private namespaceCache: { sorted: string[]; set: Set<string> } | undefined;
+  private changes = 0;
+  /** Changes per kind and namespace (`kind\nnamespace`), for values that depend on a few kinds only. */
+  private readonly kindChanges = new Map<string, number>();
+
+  /** Counts upserts and deletes: anything derived from the index is stale once it moves. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Counts upserts and deletes of one kind in one namespace ('' for cluster-scoped kinds). */
+  versionOf(kind: string, namespace: string | undefined): number {
+    return this.kindChanges.get(`${kind}\n${namespace ?? CLUSTER}`) ?? 0;
+  }
+
+  private changed(kind: string, namespace: string | undefined): void {
+    this.changes++;
+    const key = `${kind}\n${namespace ?? CLUSTER}`;
+    this.kindChanges.set(key, (this.kindChanges.get(key) ?? 0) + 1);
+  }
 
   upsert(obj: KubeObject): void {
+    this.changed(obj.kind, obj.metadata.namespace);
     const ns = obj.metadata.namespace ?? CLUSTER;
     let kinds = this.byKind.get(obj.kind);
     if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
@@ -22,6 +42,7 @@ export class ResourceIndex {
   }
 
   delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    this.changed(kind, namespace);
     const names = this.byKind.get(kind)?.get(namespace ?? CLUSTER);
     const old = names?.get(name);
     names?.delete(name);
@@ -43,9 +64,9 @@ export class ResourceIndex {
     return out;
   }
 
-  /** Namespaces known: Namespace objects plus any namespace an object was seen in (sorted; a fresh array). */
+  /** Namespaces known: Namespace objects plus any namespace an object was seen in (sorted; frozen, shared). */
   namespaces(): string[] {
-    return [...this.knownNamespaces().sorted];
+    return this.knownNamespaces().sorted;
   }
 
   /** True when namespaces() includes `ns`, without copying it. */
@@ -58,7 +79,8 @@ export class ResourceIndex {
     const set = new Set<string>();
     for (const ns of this.byKind.get('Namespace')?.get(CLUSTER)?.keys() ?? []) set.add(ns);
     for (const kinds of this.byKind.values()) for (const ns of kinds.keys()) if (ns !== CLUSTER) set.add(ns);
-    this.namespaceCache = { sorted: [...set].sort(), set };
+    // Frozen: every caller shares the array until the next change, so a caller that sorts or pushes must copy it.
+    this.namespaceCache = { sorted: Object.freeze([...set].sort()) as string[], set };
     return this.namespaceCache;
   }
 

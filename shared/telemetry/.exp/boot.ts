@@ -1,0 +1,2 @@
+await import('./start');
+await import('./main2');

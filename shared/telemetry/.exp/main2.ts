@@ -1,0 +1,13 @@
+import { exporter } from "./start";
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { fastify } from 'fastify';
+import { Kafka } from 'kafkajs';
+const c = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+await c.connect(); await c.query('select 1'); await c.end();
+const r = new Redis('redis://127.0.0.1:6379'); await r.ping(); r.disconnect();
+const app = fastify(); app.get('/x', async () => ({ ok: 1 })); const addr = await app.listen({ port: 0, host: '127.0.0.1' });
+await fetch(`${addr}/x`); await app.close();
+console.log(typeof Kafka, (Kafka.prototype as any).producer?.__wrapped ? 'kafka wrapped' : 'kafka NOT wrapped');
+await new Promise((r) => setTimeout(r, 200));
+console.log(exporter.getFinishedSpans().map((s) => s.instrumentationScope.name + ':' + s.name));

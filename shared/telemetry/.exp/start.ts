@@ -1,0 +1,11 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { FastifyInstrumentation } from '@opentelemetry/instrumentation-fastify';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+export const exporter = new InMemorySpanExporter();
+const sdk = new NodeSDK({ spanProcessors: [new SimpleSpanProcessor(exporter)], instrumentations: [new PgInstrumentation(), new HttpInstrumentation(), new KafkaJsInstrumentation(), new IORedisInstrumentation(), new FastifyInstrumentation(), new UndiciInstrumentation()] });
+sdk.start();
