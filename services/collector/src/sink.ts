@@ -1,6 +1,6 @@
 import { deadLetterRecord, encodeEvent, type DeadLetterInput, type ProducedRecord, type Producer } from '@ztv/bus';
 import { isGlobalResource, topicNames, type TopicNames, type ZtvEvent } from '@ztv/events';
-import { currentTraceparent, type Metrics } from '@ztv/telemetry';
+import { currentTraceparent, inSpan, SpanKind, type Metrics } from '@ztv/telemetry';
 import { BackpressureError } from './http/errors';
 
 /**
@@ -18,7 +18,12 @@ export class EventSink {
     this.topics = topicNames(opts.topicPrefix);
   }
 
-  async publish(events: ZtvEvent[], deadLetters: Omit<DeadLetterInput, 'time'>[] = []): Promise<void> {
+  publish(events: ZtvEvent[], deadLetters: Omit<DeadLetterInput, 'time'>[] = []): Promise<void> {
+    // One PRODUCER span per batch; every record carries its traceparent, so consumers continue this trace.
+    return inSpan('collector produce', { kind: SpanKind.PRODUCER, attributes: { 'ztv.events': events.length } }, () => this.send(events, deadLetters));
+  }
+
+  private async send(events: ZtvEvent[], deadLetters: Omit<DeadLetterInput, 'time'>[]): Promise<void> {
     const traceparent = currentTraceparent();
     const records: ProducedRecord[] = [];
     for (const e of events) {

@@ -29,6 +29,11 @@ export const envSchema = z.object({
   /** OpenTelemetry is started only when this is set. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   OTEL_SERVICE_NAME: z.string().optional(),
+  /** Port of the ops endpoint every service serves: /healthz and /readyz (kubelet probes) and /metrics (Prometheus). */
+  ZTV_OPS_PORT: port.default(9464),
+  ZTV_OPS_HOST: z.string().default('0.0.0.0'),
+  /** Bearer tokens accepted on /metrics (comma-separated); with none, every scrape is refused. */
+  METRICS_TOKENS: csv.default([]),
 
   COLLECTOR_HOST: z.string().default('0.0.0.0'),
   COLLECTOR_PORT: port.default(8443),
@@ -59,6 +64,20 @@ export const envSchema = z.object({
   API_HOST: z.string().default('0.0.0.0'),
   API_PORT: port.default(8080),
   DASHBOARD_URL: z.string().url().default('http://127.0.0.1:8080'),
+  /** Largest request body the API accepts, bytes (default 1 MiB). */
+  API_BODY_LIMIT: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** POST /api/v1/query: statement timeout in milliseconds (answered 408 past it). */
+  API_SQL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** POST /api/v1/query: most rows returned; the response says when a result was cut. */
+  API_SQL_ROW_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1_000),
+  /** POST /api/v1/query: queries run at once (each holds a database connection); more wait their turn. */
+  API_SQL_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** The role read-only queries run as; the API's database user must be a member (GRANT ztv_reader TO <user>). */
+  API_SQL_ROLE: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a lower-case role name').default('ztv_reader'),
+  /** `ztv` CLI: base URL of the API that findings/silence/remediate/sql talk to. */
+  ZTV_API_URL: z.string().url('an http(s):// URL').default('http://127.0.0.1:8080'),
+  /** `ztv` CLI: the API token it sends (create one with `ztv token create`). */
+  ZTV_API_TOKEN: z.string().optional(),
   ZTV_DATA_DIR: z.string().default('.ztv'),
   OTEL_ENABLED: bool.default(false),
 });

@@ -24,3 +24,66 @@ export {
   type ListFindingsOptions,
   type FindingPage,
 } from './findings/list';
+export {
+  apiTokenPrefix,
+  mintApiToken,
+  hashApiToken,
+  createApiToken,
+  authenticateApiToken,
+  listApiTokens,
+  revokeApiToken,
+  ApiTokenNameTakenError,
+  type ApiTokenInfo,
+  type CreateApiTokenInput,
+} from './tokens/api-tokens';
+export * from './readonly-sql/index';
+export {
+  acknowledgeFinding,
+  resolveFindingManually,
+  suppressFinding,
+  unsuppressFinding,
+  type FindingActionResult,
+} from './findings/person-actions';
+export {
+  recordedChanges,
+  personChangesToNotify,
+  type RecordedChange,
+  type NotifiableKind,
+} from './findings/changes';
+export {
+  insertNotifications,
+  markNotificationsEnqueued,
+  outboxNotifications,
+  dropNotifications,
+  latestNotificationKinds,
+  receiverKey,
+  type OutboxInsert,
+  type OutboxEntry,
+} from './notifications/outbox';
+export {
+  claimDelivery,
+  recordDeliveryAttempt,
+  type DeliveryDecision,
+  type DeliveryAttemptRecord,
+} from './notifications/attempts';
+export {
+  createSilence,
+  listSilences,
+  activeSilences,
+  expireSilence,
+  syncSilences,
+  silenceState,
+  type NewSilenceInput,
+  type SilenceResult,
+  type SilenceState,
+} from './silences/repository';
+export {
+  silenceLabelNames,
+  silenceLabels,
+  silenceMatcherIssues,
+  compileSilence,
+  silenceSuppressor,
+  type SilenceLabels,
+  type SilenceLabelName,
+} from './silences/matchers';
+export { matchingSilence } from './silences/apply';

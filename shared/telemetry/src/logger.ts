@@ -32,6 +32,7 @@ export const redactPaths = [
   'DATABASE_URL',
   'REDIS_URL',
   'COLLECTOR_TOKENS',
+  'METRICS_TOKENS',
   '*.key',
   'privateKey',
 ];

@@ -34,4 +34,25 @@ export async function inSpan<T>(
   }
 }
 
+/**
+ * Runs `fn` in the span of an incoming request. Under the HTTP instrumentation the request already has a server span
+ * (continuing the caller's `traceparent`), and this one is its child; without it, this one is the SERVER span and
+ * continues `traceparent` (the header) itself. Extracting again under an active span would make a sibling.
+ */
+export function inRequestSpan<T>(
+  name: string,
+  traceparent: string | string[] | undefined,
+  attributes: Record<string, string | number | boolean>,
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  const active = trace.getSpan(context.active());
+  return inSpan(
+    name,
+    active
+      ? { kind: SpanKind.INTERNAL, attributes }
+      : { parent: contextFrom(typeof traceparent === 'string' ? traceparent : undefined), kind: SpanKind.SERVER, attributes },
+    fn,
+  );
+}
+
 export { SpanKind };

@@ -7,6 +7,8 @@ import type { Io } from '../io';
 interface StartOptions {
   embedded?: boolean;
   dataDir?: string;
+  demo?: boolean;
+  demoDuration?: string;
 }
 
 /**
@@ -19,6 +21,9 @@ export function registerStart(program: Command, io: Io): void {
     .description('run ztv in one process (collector, rule-worker, alerter)')
     .option('--embedded', 'no external services: PGlite under --data-dir and an in-memory event log')
     .option('--data-dir <dir>', 'where the embedded database lives (default: ZTV_DATA_DIR or .ztv)')
+    .option('--demo', 'replay the bundled story of a cluster drifting away from zero trust (default with --embedded when no cluster is reachable)')
+    .option('--no-demo', 'never replay the demo story')
+    .option('--demo-duration <seconds>', 'wall-clock length of the story\'s hour', '60')
     .addHelpText('after', '\nEnvironment: see shared/config/src/env.ts (KAFKA_BROKERS, DATABASE_URL, COLLECTOR_PORT, COLLECTOR_TOKENS, ...).')
     .action(async (opts: StartOptions) => {
       await start(opts, io);
@@ -66,6 +71,9 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
     groupId: env.ALERTER_GROUP,
     topicPrefix: env.ZTV_TOPIC_PREFIX,
     applySignals: (signals) => applySignals(store.db, signals, { now: new Date(), flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS }),
+    onTransitions: async (transitions) => {
+      for (const t of transitions) io.stdout(consoleNotification(t));
+    },
   });
   const url = await collector.start();
   shutdown.register('collector', () => collector.stop());
@@ -79,4 +87,41 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   io.stdout(`  audit webhook: POST ${url}/audit/webhook`);
   if (generated) io.stdout(`  ingest token (shown once): ${generated}`);
   io.stdout('  stop with Ctrl-C');
+
+  const demo = opts.demo ?? (opts.embedded === true && !(await clusterReachable()));
+  if (demo) {
+    const { demoStory } = await import('../demo/story');
+    const { replayStory } = await import('../demo/replay');
+    const { EventSink } = await import('@ztv/collector');
+    const producer = await eventLog.producer();
+    shutdown.register('demo producer', () => producer.close());
+    const sink = new EventSink(producer, { topicPrefix: env.ZTV_TOPIC_PREFIX, meshRootNamespace: env.MESH_ROOT_NAMESPACE });
+    const aborter = new AbortController();
+    shutdown.register('demo', async () => aborter.abort());
+    const seconds = Number(opts.demoDuration ?? '60');
+    io.stdout(`  demo: replaying an hour of a cluster drifting away from zero trust in ${seconds} s (--no-demo to turn off)`);
+    void replayStory(demoStory(env.ZTV_CLUSTER, new Date()), {
+      durationMs: seconds * 1000,
+      publish: (events) => sink.publish(events),
+      narrate: (line) => io.stdout(line),
+      signal: aborter.signal,
+    }).catch((err) => logger.error({ err }, 'demo replay failed'));
+  }
+}
+
+/** A console line per finding transition: embedded mode's notification receiver. */
+function consoleNotification(t: { kind: string; severity: string; ruleId: string; namespace: string | null; title: string; findingId: string }): string {
+  const icon = t.kind === 'resolved' ? '✔' : t.kind === 'suppressed' ? '·' : '🔔';
+  return `${icon} ${t.kind.padEnd(10)} ${t.severity.padEnd(8)} ${t.ruleId.padEnd(28)} ${t.namespace ?? '-'}  ${t.title}  (${t.findingId})`;
+}
+
+/** True when a kubeconfig is present and its API server answers. */
+async function clusterReachable(): Promise<boolean> {
+  try {
+    const { loadKubeConfig, isReachable } = await import('@ztv/kube');
+    const kc = loadKubeConfig({});
+    return (await isReachable(kc, { timeoutMs: 1500 })).reachable;
+  } catch {
+    return false;
+  }
 }

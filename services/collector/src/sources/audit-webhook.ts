@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseAuditEvent, leaseRenewalToClock } from '@ztv/formats';
 import type { DeadLetterInput } from '@ztv/bus';
 import type { ZtvEvent } from '@ztv/events';
-import type { Logger, Metrics } from '@ztv/telemetry';
+import { inRequestSpan, type Logger, type Metrics } from '@ztv/telemetry';
 import type { EventSink } from '../sink';
 
 /** What the kube-apiserver webhook backend POSTs: an `audit.k8s.io/v1` EventList. */
@@ -31,18 +31,22 @@ export class AuditWebhookSource {
   constructor(private readonly opts: AuditWebhookOptions) {}
 
   register(app: FastifyInstance, authenticate: preHandlerAsyncHookHandler): void {
-    app.post(AuditWebhookSource.path, { preHandler: authenticate }, async (req, reply) => {
-      const list = eventList.safeParse(req.body);
-      if (!list.success) {
-        this.opts.metrics?.rejected.inc({ source: 'audit-webhook', reason: 'invalid' });
-        const msg = list.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
-        return reply.code(400).send({ error: 'bad_request', message: `not an audit.k8s.io/v1 EventList: ${msg.join('; ')}` });
-      }
-      const { events, deadLetters } = this.normalize(list.data.items);
-      this.opts.metrics?.received.inc({ source: 'audit-webhook' }, list.data.items.length);
-      await this.opts.sink.publish(events, deadLetters);
-      return reply.code(200).send({ accepted: events.length, deadLettered: deadLetters.length });
-    });
+    app.post(AuditWebhookSource.path, { preHandler: authenticate }, (req, reply) =>
+      // The span every trace of an audit batch starts from (or continues, when the caller sent a traceparent).
+      inRequestSpan('audit-webhook receive', req.headers.traceparent, { 'ztv.source': 'audit-webhook' }, async (span) => {
+        const list = eventList.safeParse(req.body);
+        if (!list.success) {
+          this.opts.metrics?.rejected.inc({ source: 'audit-webhook', reason: 'invalid' });
+          const msg = list.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message));
+          return reply.code(400).send({ error: 'bad_request', message: `not an audit.k8s.io/v1 EventList: ${msg.join('; ')}` });
+        }
+        const { events, deadLetters } = this.normalize(list.data.items);
+        this.opts.metrics?.received.inc({ source: 'audit-webhook' }, list.data.items.length);
+        span.setAttributes({ 'ztv.events': events.length, 'ztv.deadletters': deadLetters.length });
+        await this.opts.sink.publish(events, deadLetters);
+        return reply.code(200).send({ accepted: events.length, deadLettered: deadLetters.length });
+      }),
+    );
   }
 
   private normalize(items: unknown[]): { events: ZtvEvent[]; deadLetters: Omit<DeadLetterInput, 'time'>[] } {

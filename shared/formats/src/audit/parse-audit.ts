@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { auditData } from '@ztv/events';
-import { emit, fail, within, type Out } from '../internal/emit';
+import { emit, fail, within } from '../internal/emit';
 import { isRecord, rec, str, type JsonRecord } from '../internal/json';
 import { redactSecret, redactSecretPatch } from '../internal/secret-redact';
 import { toRfc3339 } from '../internal/time';
@@ -21,7 +21,7 @@ export function isAuditEventShape(v: unknown): boolean {
 }
 
 /** One top-level value of an audit input: an Event, an EventList (webhook batch) or an array of Events. */
-export function auditRecord(v: unknown, ctx: ParseContext): Out[] {
+export function auditRecord(v: unknown, ctx: ParseContext): ParseItem[] {
   if (Array.isArray(v)) return v.flatMap((item, i) => within(parseAuditEvent(item, ctx), `[${i}]`));
   if (isRecord(v) && v.kind === 'EventList') {
     if (!Array.isArray(v.items)) return [fail(ctx, FORMAT, 'EventList without items[]', JSON.stringify(v).slice(0, 400))];

@@ -1,8 +1,8 @@
 import type { ClockData } from '@ztv/events';
-import { fail, type Out } from '../internal/emit';
+import { fail } from '../internal/emit';
 import { toNumber } from '../internal/json';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 import { clockItem, headerFields, nodeFromContext } from './clock-event';
 
 const FORMAT = 'chrony-csv' as const;
@@ -16,8 +16,8 @@ const LEAP = new Set(['Normal', 'Insert second', 'Delete second', 'Not synchroni
  * value is positive (client.c print_report, `%O`): positive means the clock is behind, so
  * offsetSeconds = −value. The node comes from a `# node: <name>` line above, ctx.node, or the file name.
  */
-export function parseChronyCsv(text: string, ctx: ParseContext): Out[] {
-  const out: Out[] = [];
+export function parseChronyCsv(text: string, ctx: ParseContext): ParseItem[] {
+  const out: ParseItem[] = [];
   let header: { node?: string; time?: string } = {};
   let offset = 0;
   text.split('\n').forEach((raw, i) => {

@@ -1,8 +1,8 @@
 import type { ClockData } from '@ztv/events';
-import { fail, type Out } from '../internal/emit';
+import { fail } from '../internal/emit';
 import { isRecord, parseJson, str, toNumber } from '../internal/json';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext, Position } from '../types';
+import type { ParseContext, ParseItem, Position } from '../types';
 import { clockItem, headerFields, nodeFromContext } from './clock-event';
 
 const FORMAT = 'chrony' as const;
@@ -14,10 +14,10 @@ const FORMAT = 'chrony' as const;
  * The node comes from a wrapper (a `# node: <name>` header line, or a JSON `{node, time?, tracking}`
  * object), else ctx.node, else the file name. Several outputs, each with its header, may share a file.
  */
-export function parseChronyTracking(text: string, ctx: ParseContext): Out[] {
+export function parseChronyTracking(text: string, ctx: ParseContext): ParseItem[] {
   const trimmed = text.trim();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) return fromJsonWrapper(trimmed, ctx);
-  const out: Out[] = [];
+  const out: ParseItem[] = [];
   let header: { node?: string; time?: string } = {};
   let block: { fields: Map<string, string>; pos: Position; header: typeof header } | undefined;
   const flush = () => {
@@ -51,7 +51,7 @@ export function parseChronyTracking(text: string, ctx: ParseContext): Out[] {
   return out;
 }
 
-function reading(f: Map<string, string>, header: { node?: string; time?: string }, pos: Position, ctx: ParseContext): Out[] {
+function reading(f: Map<string, string>, header: { node?: string; time?: string }, pos: Position, ctx: ParseContext): ParseItem[] {
   const system = /^([0-9.eE+-]+) seconds (fast|slow) of NTP time$/.exec(f.get('system time') ?? '');
   const magnitude = toNumber(system?.[1]);
   if (!system || magnitude === undefined) return [fail(ctx, FORMAT, 'no valid "System time" line', [...f].join('; '), pos)];
@@ -76,10 +76,10 @@ function reading(f: Map<string, string>, header: { node?: string; time?: string 
 }
 
 /** `{"node": "...", "time": "...", "tracking": "<chronyc output>"}` (or an array of them, or JSON lines). */
-function fromJsonWrapper(text: string, ctx: ParseContext): Out[] {
+function fromJsonWrapper(text: string, ctx: ParseContext): ParseItem[] {
   const whole = parseJson(text);
   const values = whole.ok ? (Array.isArray(whole.value) ? whole.value : [whole.value]) : text.split('\n').filter((l) => l.trim());
-  return values.flatMap((v, i): Out[] => {
+  return values.flatMap((v, i): ParseItem[] => {
     const pos = { line: whole.ok ? 1 : i + 1, offset: 0 };
     const parsed = typeof v === 'string' ? parseJson(v) : { ok: true as const, value: v };
     if (!parsed.ok) return [fail(ctx, FORMAT, parsed.reason, String(v), pos)];

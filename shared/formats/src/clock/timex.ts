@@ -1,8 +1,8 @@
 import type { ClockData } from '@ztv/events';
-import { fail, type Out } from '../internal/emit';
+import { fail } from '../internal/emit';
 import { toNumber } from '../internal/json';
 import { fromEpochMs } from '../internal/time';
-import type { ParseContext, Position } from '../types';
+import type { ParseContext, ParseItem, Position } from '../types';
 import { clockItem } from './clock-event';
 
 const FORMAT = 'timex' as const;
@@ -26,8 +26,8 @@ interface NodeSamples {
  * reference − local). ztv's offset is local − true time, so offsetSeconds = −node_timex_offset_seconds.
  * node_timex_sync_status 1 is synchronised; node_timex_maxerror_seconds becomes maxErrorSeconds.
  */
-export function parseTimexMetrics(text: string, ctx: ParseContext): Out[] {
-  const out: Out[] = [];
+export function parseTimexMetrics(text: string, ctx: ParseContext): ParseItem[] {
+  const out: ParseItem[] = [];
   const nodes = new Map<string, NodeSamples>();
   let offset = 0;
   text.split('\n').forEach((raw, i) => {

@@ -1,10 +1,10 @@
 import type { FlowData, FlowEndpoint } from '@ztv/events';
-import { emit, fail, type Out } from '../internal/emit';
+import { emit, fail } from '../internal/emit';
 import { contentId } from '../internal/hash';
 import { isRecord, toNumber } from '../internal/json';
 import { compact, firstSpiffeId, identityFields, merge, namespaceOfServiceHost, splitHostPort } from '../internal/net';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 
 const FORMAT = 'envoy-access-log' as const;
 
@@ -21,7 +21,7 @@ const RECOGNISED = ['start_time', 'upstream_cluster', 'downstream_remote_address
  * with connection_security_policy=mutual_tls, or with Istio's mTLS SNI on inbound; `none` for an inbound
  * request with none of these; `tls` for TLS without a peer certificate; otherwise `unknown`.
  */
-export function parseEnvoyAccessLog(v: unknown, ctx: ParseContext): Out[] {
+export function parseEnvoyAccessLog(v: unknown, ctx: ParseContext): ParseItem[] {
   if (!isRecord(v)) return [fail(ctx, FORMAT, 'not an access-log record: expected a JSON object', JSON.stringify(v)?.slice(0, 200))];
   const fields = new Map<string, unknown>();
   for (const [k, x] of Object.entries(v)) fields.set(norm(k), x);

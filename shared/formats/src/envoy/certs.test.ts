@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../engine/parse-text';
+import { parseEnvoyCerts } from './certs';
 import { ctx, expectWellFormed, ofType, parseLocal } from '../test-support/fixtures';
 
 const FRONT = 'envoy-istio/appmesh-sds-envoy-certs-front-spire.json';
@@ -27,6 +28,7 @@ describe('envoy-certs: admin /certs', () => {
   it('reads a proxy with no certificate yet as nothing (not an error)', () => {
     const r = parseLocal('envoy-istio/appmesh-sds-envoy-certs-green-before-registration-empty.json');
     expect(r).toMatchObject({ format: 'envoy-certs', events: [], errors: [], skipped: 1 });
+    expect(parseEnvoyCerts({ certificates: [] }, ctx())).toEqual([]);
   });
   it('names the entry that lacks an expiration_time', () => {
     const doc = { certificates: [{ ca_cert: [], cert_chain: [{ serial_number: '1', subject_alt_names: [] }] }] };

@@ -1,9 +1,9 @@
 import type { CertData } from '@ztv/events';
-import { emit, fail, SKIP, within, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, SKIP, within, type Out } from '../internal/emit';
 import { arr, isRecord, str, type JsonRecord } from '../internal/json';
 import { compact } from '../internal/net';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 
 const FORMAT = 'envoy-certs' as const;
 
@@ -13,7 +13,12 @@ const FORMAT = 'envoy-certs' as const;
  * SPIRE SDS), later chain entries are intermediates (`ca`). The admin output has no DER, so there is no
  * fingerprint: serial + SAN + validity identify a certificate. An empty list (no SVID yet) yields nothing.
  */
-export function parseEnvoyCerts(v: unknown, ctx: ParseContext): Out[] {
+export function parseEnvoyCerts(v: unknown, ctx: ParseContext): ParseItem[] {
+  return itemsOf(envoyCertsRecord(v, ctx));
+}
+
+/** The engine's form of parseEnvoyCerts: an empty list is a counted skip. */
+export function envoyCertsRecord(v: unknown, ctx: ParseContext): Out[] {
   const certificates = arr(v, 'certificates');
   if (!certificates) return [fail(ctx, FORMAT, 'not an Envoy /certs document: no certificates[]', JSON.stringify(v)?.slice(0, 200))];
   if (certificates.length === 0) return [SKIP];

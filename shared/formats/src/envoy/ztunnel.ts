@@ -1,6 +1,6 @@
 import type { FlowData, FlowEndpoint } from '@ztv/events';
 import type { LineParser } from '../engine/handler';
-import { emit, fail, placeOne, SKIP, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, placeOne, SKIP, type Out } from '../internal/emit';
 import { contentId } from '../internal/hash';
 import { isRecord, parseJson } from '../internal/json';
 import { logfmt } from '../internal/logfmt';
@@ -32,11 +32,11 @@ export function ztunnelParser(ctx: ParseContext): LineParser {
     if (!open) return [];
     const { text, pos } = open;
     open = undefined;
-    return [placeOne(parseZtunnelLogLine(text, ctx), pos)];
+    return [placeOne(ztunnelRecord(text, ctx), pos)];
   };
   return {
     line(text, pos) {
-      if (text.trim().startsWith('{')) return [...flush(), placeOne(parseZtunnelLogLine(text, ctx), pos)];
+      if (text.trim().startsWith('{')) return [...flush(), placeOne(ztunnelRecord(text, ctx), pos)];
       if (RECORD_START.test(text)) {
         const out = flush();
         open = { text, pos };
@@ -52,8 +52,12 @@ export function ztunnelParser(ctx: ParseContext): LineParser {
   };
 }
 
-/** One whole ztunnel record (text or JSON) → a flow, a skip, or an error. */
-export function parseZtunnelLogLine(line: string, ctx: ParseContext): Out {
+/** One whole ztunnel record (text or JSON) → a flow, an error, or nothing (not an access record). */
+export function parseZtunnelLogLine(line: string, ctx: ParseContext): ParseItem[] {
+  return itemsOf(ztunnelRecord(line, ctx));
+}
+
+function ztunnelRecord(line: string, ctx: ParseContext): Out {
   const r = line.trim().startsWith('{') ? fromJson(line, ctx) : fromText(line);
   if (!r || 'ok' in r) return r ?? SKIP;
   if (r.target !== 'access' || r.message === 'connection opened') return SKIP;

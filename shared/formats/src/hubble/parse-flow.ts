@@ -1,9 +1,9 @@
 import type { FlowData } from '@ztv/events';
-import { emit, fail, SKIP, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, SKIP, type Out } from '../internal/emit';
 import { contentId } from '../internal/hash';
 import { bool, isRecord, num, rec, str, strArray, type JsonRecord } from '../internal/json';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 import { hubbleEndpoint, l4Ports } from './endpoint';
 
 const FORMAT = 'hubble' as const;
@@ -27,7 +27,12 @@ const POLICY_DROPS = new Set(['POLICY_DENIED', 'POLICY_DENY', 'AUTH_REQUIRED']);
  * Hubble cannot see inside Istio's mTLS, so `mtls.mode` is `unknown` unless Cilium mutual authentication
  * (SPIRE) was required for the flow.
  */
-export function parseHubbleFlow(v: unknown, ctx: ParseContext): Out[] {
+export function parseHubbleFlow(v: unknown, ctx: ParseContext): ParseItem[] {
+  return itemsOf(hubbleRecord(v, ctx));
+}
+
+/** The engine's form of parseHubbleFlow: keeps skip markers so non-flow responses are counted. */
+export function hubbleRecord(v: unknown, ctx: ParseContext): Out[] {
   if (!isRecord(v)) return [fail(ctx, FORMAT, 'not a Hubble flow: expected a JSON object', JSON.stringify(v)?.slice(0, 200))];
   if ('node_status' in v || 'lost_events' in v) return [SKIP];
   const wrapped = rec(v, 'flow');

@@ -20,6 +20,11 @@ export interface Skip {
 }
 export const SKIP: Skip = { ok: true, skipped: true };
 
+/** What the public per-format functions return: the items, without the engine's skip markers. */
+export function itemsOf(outs: Out | Out[]): ParseItem[] {
+  return (Array.isArray(outs) ? outs : [outs]).filter((o): o is ParseItem => !isSkip(o));
+}
+
 export function isSkip(o: Out): o is Skip {
   return 'skipped' in o;
 }

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { resourceData } from '@ztv/events';
 import { auditRecord, isAuditEventShape } from '../audit/parse-audit';
-import { emit, fail, isSkip, within, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, within } from '../internal/emit';
 import { contentId } from '../internal/hash';
 import { isRecord, rec, str, type JsonRecord } from '../internal/json';
 import { redactSecret } from '../internal/secret-redact';
@@ -16,7 +16,7 @@ const FORMAT = 'k8s-objects' as const;
  * (items of typed lists get their kind and apiVersion from the list), an array, or an audit Event
  * (audit logs are sometimes kept as YAML next to manifests).
  */
-export function kubeRecord(v: unknown, ctx: ParseContext, depth = 0): Out[] {
+export function kubeRecord(v: unknown, ctx: ParseContext, depth = 0): ParseItem[] {
   // Arrays and Lists are expanded one level deep: input nesting never turns into recursion here.
   if (depth > 1) return [fail(ctx, FORMAT, 'not a Kubernetes object: lists nested in lists')];
   if (Array.isArray(v)) return v.flatMap((item, i) => within(kubeRecord(item, ctx, depth + 1), `[${i}]`));
@@ -68,6 +68,6 @@ export function parseKubeObject(v: unknown, ctx: ParseContext): ParseItem[] {
     known: isKnownKind(apiVersion, kind),
   };
   const resource = emit(ctx, FORMAT, { type: 'k8s.resource', id: `${identity}@${version}`, data });
-  const certs = certsOfObject(v, kind, apiVersion, { namespace, name, uid }, ctx).filter((o): o is ParseItem => !isSkip(o));
+  const certs = itemsOf(certsOfObject(v, kind, apiVersion, { namespace, name, uid }, ctx));
   return [resource, ...certs];
 }

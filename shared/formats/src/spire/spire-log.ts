@@ -1,11 +1,11 @@
 import type { CertData } from '@ztv/events';
 import type { LineParser } from '../engine/handler';
-import { emit, fail, placeOne, SKIP, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, placeOne, SKIP, type Out } from '../internal/emit';
 import { isRecord, parseJson } from '../internal/json';
 import { logfmt } from '../internal/logfmt';
 import { compact } from '../internal/net';
 import { toRfc3339 } from '../internal/time';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 
 const FORMAT = 'spire-log' as const;
 
@@ -25,10 +25,15 @@ const SVID_MESSAGES: Record<string, 'svid' | 'ca-svid' | 'renewing' | 'server-ca
  * a line that starts like JSON but is not is an error.
  */
 export function spireParser(ctx: ParseContext): LineParser {
-  return { line: (text, pos) => [placeOne(parseSpireLogLine(text, ctx), pos)], end: () => [] };
+  return { line: (text, pos) => [placeOne(spireRecord(text, ctx), pos)], end: () => [] };
 }
 
-export function parseSpireLogLine(line: string, ctx: ParseContext): Out {
+/** One SPIRE log line → a cert event, an error, or nothing (a line not about an SVID or CA with an expiry). */
+export function parseSpireLogLine(line: string, ctx: ParseContext): ParseItem[] {
+  return itemsOf(spireRecord(line, ctx));
+}
+
+function spireRecord(line: string, ctx: ParseContext): Out {
   if (line.trim() === '') return SKIP;
   let f: Record<string, string>;
   if (line.trim().startsWith('{')) {

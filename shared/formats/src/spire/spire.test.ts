@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseText } from '../engine/parse-text';
+import { parseSpireLogLine } from './spire-log';
 import { ctx, expectWellFormed, ofType, parseLocal } from '../test-support/fixtures';
 
 const SERVER = 'spire-logs/spiffe-io-getting-started-k8s-server.log';
@@ -19,6 +20,7 @@ describe('spire-log: SVID signing and rotation', () => {
   it('skips every agent start-up line, the non-logrus one included, without errors', () => {
     const r = parseLocal('spire-logs/spiffe-io-getting-started-k8s-agent.log');
     expect(r).toMatchObject({ format: 'spire-log', events: [], errors: [], skipped: 8 });
+    expect(parseSpireLogLine('2019/10/17 20:50:51 [DEBUG] Starting checker name=agent', ctx())).toEqual([]);
   });
   it('reads JSON logs, agent renewals and CA rotations; decimal serials become hex', () => {
     const lines = [

@@ -1,5 +1,5 @@
 import type { CertData } from '@ztv/events';
-import { emit, fail, isSkip, SKIP, type Out } from '../internal/emit';
+import { emit, fail, itemsOf, SKIP, type Out } from '../internal/emit';
 import type { FormatId, ParseContext, ParseItem, Position } from '../types';
 import { readCertificate, type CertFacts } from './certificate';
 
@@ -31,7 +31,7 @@ export interface PemOptions {
 
 /** A PEM file or bundle → one `cert` event per certificate. Keys in the file are skipped unread. */
 export function parsePem(text: string, ctx: ParseContext): ParseItem[] {
-  return pemDocument(text, ctx).filter((o): o is ParseItem => !isSkip(o));
+  return itemsOf(pemDocument(text, ctx));
 }
 
 export function pemDocument(text: string, ctx: ParseContext): Out[] {

@@ -1,6 +1,6 @@
-import { fail, SKIP, type Out } from '../internal/emit';
+import { fail, itemsOf, SKIP, type Out } from '../internal/emit';
 import { arr, isRecord, str } from '../internal/json';
-import type { ParseContext } from '../types';
+import type { ParseContext, ParseItem } from '../types';
 import { readCertificate } from './certificate';
 import { certEvent } from './pem';
 
@@ -10,7 +10,12 @@ const FORMAT = 'spiffe-bundle' as const;
  * A SPIFFE trust bundle (JWKS, as `spire-server bundle show -format spiffe` prints it) → one `bundle` cert
  * event per X.509 authority (`use: x509-svid`, `x5c[0]`). JWT authorities carry no certificate and are skipped.
  */
-export function parseSpiffeBundle(v: unknown, ctx: ParseContext): Out[] {
+export function parseSpiffeBundle(v: unknown, ctx: ParseContext): ParseItem[] {
+  return itemsOf(spiffeBundleRecord(v, ctx));
+}
+
+/** The engine's form of parseSpiffeBundle: JWT authorities are counted skips. */
+export function spiffeBundleRecord(v: unknown, ctx: ParseContext): Out[] {
   const keys = arr(v, 'keys');
   if (!keys) return [fail(ctx, FORMAT, 'SPIFFE bundle without keys[]', JSON.stringify(v)?.slice(0, 200))];
   const origin = { kind: 'spire' as const, ...(ctx.file ? { path: ctx.file } : {}) };

@@ -8,11 +8,14 @@ export interface FindingFilters {
   status?: readonly FindingStatus[];
   severity?: readonly Severity[];
   ruleId?: readonly string[];
+  area?: readonly string[];
   cluster?: string;
   /** A namespace name, or null for cluster-scoped findings. */
   namespace?: string | null;
   /** Only findings seen (last_seen_at) at or after this time. */
   seenSince?: Date;
+  /** Only findings seen (last_seen_at) before this time. */
+  seenBefore?: Date;
 }
 
 export type FindingSort = 'lastSeen' | 'firstSeen';
@@ -51,6 +54,7 @@ export async function listFindings(
     filters.status?.length ? anyText(findings.status, filters.status) : undefined,
     filters.severity?.length ? anyText(findings.severity, filters.severity) : undefined,
     filters.ruleId?.length ? anyText(findings.ruleId, filters.ruleId) : undefined,
+    filters.area?.length ? anyText(findings.area, filters.area) : undefined,
     filters.cluster !== undefined ? eq(findings.cluster, filters.cluster) : undefined,
     filters.namespace === null
       ? isNull(findings.namespace)
@@ -58,6 +62,7 @@ export async function listFindings(
         ? eq(findings.namespace, filters.namespace)
         : undefined,
     filters.seenSince ? gte(findings.lastSeenAt, filters.seenSince) : undefined,
+    filters.seenBefore ? lt(findings.lastSeenAt, filters.seenBefore) : undefined,
   ];
   if (opts.cursor !== undefined) {
     const after = decodeCursor(opts.cursor, sort);

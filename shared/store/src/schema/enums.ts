@@ -26,6 +26,10 @@ export type FindingEventKind = (typeof findingEventKinds)[number];
 export const notificationKinds = ['trigger', 'resolve', 'acknowledge'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
+/** Where a notification goes (a receiver's `<integration>_configs`); mirrors @ztv/jobs' integrationTypes. */
+export const notificationIntegrations = ['slack', 'pagerduty', 'webhook', 'alertmanager'] as const;
+export type NotificationIntegration = (typeof notificationIntegrations)[number];
+
 export const notificationStatuses = ['pending', 'sent', 'failed', 'dropped'] as const;
 export type NotificationStatus = (typeof notificationStatuses)[number];
 

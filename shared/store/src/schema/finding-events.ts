@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { bigserial, index, jsonb, pgTable, text } from 'drizzle-orm/pg-core';
 import { oneOf, timestamptz } from './columns';
 import { findingEventKinds, type FindingEventKind } from './enums';
@@ -25,6 +26,10 @@ export const findingEvents = pgTable(
   (t) => [
     oneOf('finding_events_kind_check', t.kind, findingEventKinds),
     index('finding_events_finding_at_idx').on(t.findingId, t.at),
+    // What people did (acknowledge, resolve, suppress): the alerter notifies on these; the literal matches signalActor.
+    index('finding_events_person_idx')
+      .on(t.at)
+      .where(sql`${t.actor} <> 'alerter'`),
   ],
 );
 

@@ -1,14 +1,21 @@
-import { index, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { bigint, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { createdAt, oneOf, prefixedId, timestamptz } from './columns';
 import {
+  notificationIntegrations,
   notificationKinds,
   notificationStatuses,
+  type NotificationIntegration,
   type NotificationKind,
   type NotificationStatus,
 } from './enums';
 import { findings } from './findings';
 
-/** One delivery to one receiver; job_id is the deterministic BullMQ job id, so a replay cannot enqueue it twice. */
+/**
+ * One delivery to one integration of one receiver; job_id is the deterministic BullMQ job id, so a replay cannot
+ * enqueue it twice. Rows are written in the transaction that records the transition (an outbox): a crash before the
+ * job reached the queue leaves `enqueued_at` null, and the alerter's sweep enqueues it later.
+ */
 export const notifications = pgTable(
   'notifications',
   {
@@ -17,19 +24,33 @@ export const notifications = pgTable(
       .notNull()
       .references(() => findings.id, { onDelete: 'cascade' }),
     receiver: text('receiver').notNull(),
+    integration: text('integration').$type<NotificationIntegration>().notNull(),
+    /** Index into the receiver's `<integration>_configs`. */
+    integrationIndex: integer('integration_index').notNull().default(0),
     kind: text('kind').$type<NotificationKind>().notNull(),
+    /** finding_events.id of the transition that caused it: orders a finding's notifications, part of job_id. */
+    transitionSeq: bigint('transition_seq', { mode: 'number' }).notNull(),
     jobId: text('job_id').notNull().unique(),
+    /** pending until an attempt succeeds (sent), fails for good (failed), or the notification became moot (dropped). */
     status: text('status').$type<NotificationStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     createdAt: createdAt(),
+    /** When the job was handed to the queue; null = still in the outbox. */
+    enqueuedAt: timestamptz('enqueued_at'),
     sentAt: timestamptz('sent_at'),
   },
   (t) => [
     oneOf('notifications_kind_check', t.kind, notificationKinds),
     oneOf('notifications_status_check', t.status, notificationStatuses),
-    index('notifications_finding_idx').on(t.findingId),
+    oneOf('notifications_integration_check', t.integration, notificationIntegrations),
+    // A finding's notifications per receiver in transition order: delivery ordering and "was it paged" lookups.
+    index('notifications_finding_idx').on(t.findingId, t.receiver, t.transitionSeq),
+    // The outbox sweep reads only rows not yet handed to the queue.
+    index('notifications_outbox_idx')
+      .on(t.createdAt)
+      .where(sql`${t.enqueuedAt} is null`),
   ],
 );
 

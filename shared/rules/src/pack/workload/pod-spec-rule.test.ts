@@ -27,6 +27,16 @@ describe('pod-spec rules: which object is checked', () => {
     expect(h.apply(pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, owned('ReplicaSet', 'cart-7d9c8b6f5')))).toEqual([]);
   });
 
+  it('checks a Pod whose controller it has not seen, and resolves it once the ReplicaSet arrives', () => {
+    const h = harness(podPrivileged);
+    const d = deployment('cart', 'shop', privileged);
+    const orphan = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, owned('ReplicaSet', 'cart-7d9c8b6f5'));
+    expect(h.apply(orphan)).toMatchObject([{ transition: 'firing', subject: { kind: 'Pod', name: 'cart-7d9c8b6f5-x2x9k' }, evidence: { controlledBy: 'ReplicaSet/cart-7d9c8b6f5' } }]);
+    const signals = h.apply(replicaSetOf(d, '7d9c8b6f5', 3));
+    expect(signals.map((s) => `${s.transition} ${s.subject.kind}`).sort()).toEqual(['firing ReplicaSet', 'resolved Pod']);
+    expect(h.apply(d).map((s) => `${s.transition} ${s.subject.kind}`).sort()).toEqual(['firing Deployment', 'resolved ReplicaSet']);
+  });
+
   it('checks objects owned by a controller it does not know (an operator CRD), and a ReplicationController', () => {
     const h = harness(podPrivileged);
     const rolloutRs = edited(replicaSetOf(deployment('web', 'shop', privileged), 'abc', 2), (rs) => {

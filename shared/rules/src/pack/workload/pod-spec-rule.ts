@@ -1,4 +1,5 @@
 import type { RuleContext, RuleMeta, StateRule, Violation } from '../../engine/types';
+import type { ClusterState } from '../../state/cluster-state';
 import type { KubeObject } from '../../state/kube-object';
 import { podLikeOf, workloadKinds, type PodLike, type PodSpec } from '../../state/workloads';
 
@@ -24,17 +25,44 @@ export function containerEntries(spec: PodSpec): ContainerEntry[] {
   return out;
 }
 
+const scopeOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
+
+/** The controller ownerReference of an object, if any. */
+function controllerOf(obj: KubeObject) {
+  return (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
+}
+
 /**
- * True when another object we check already covers this one: a Pod or ReplicaSet/Job whose controller is a kind we
- * check (its template is checked once, not once per replica or per old revision), and retired ReplicaSets (scaled to
- * zero under any controller). Pods owned by something we do not check (a Node for mirror pods, an operator's custom
- * resource) are checked themselves, so nothing runs unchecked.
+ * True when another object in the state already stands for this one, so it is checked once, not once per replica or
+ * per old revision: a Pod, ReplicaSet or Job whose controller (a kind we check) is in the state, or a Pod of a
+ * ReplicaSet whose Deployment is (`<deployment>-<pod-template-hash>`); and retired ReplicaSets (scaled to zero under
+ * any controller), which run nothing. Anything else — a Pod of a Node (mirror pod) or of an operator's custom resource,
+ * or one whose controller was never seen — is checked itself, so nothing runs unchecked.
  */
-export function coveredByController(obj: KubeObject): boolean {
-  const controller = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
-  if (!controller) return false;
-  if (checkedKinds.includes(controller.kind)) return true;
-  return obj.kind === 'ReplicaSet' && obj.spec?.replicas === 0;
+export function coveredByController(obj: KubeObject, state: ClusterState): boolean {
+  const ref = controllerOf(obj);
+  if (!ref) return false;
+  if (obj.kind === 'ReplicaSet' && obj.spec?.replicas === 0) return true;
+  if (!checkedKinds.includes(ref.kind)) return false;
+  const ns = obj.metadata.namespace;
+  if (state.resources.get(ref.kind, ns, ref.name)) return true;
+  const hash = obj.metadata.labels?.['pod-template-hash'];
+  return ref.kind === 'ReplicaSet' && !!hash && ref.name.endsWith(`-${hash}`) && !!state.resources.get('Deployment', ns, ref.name.slice(0, -hash.length - 1));
+}
+
+/** Scopes of the objects a workload stands for (their verdict flips when it appears or goes). */
+function dependentScopes(kind: string, ns: string | undefined, name: string, state: ClusterState): string[] {
+  const out: string[] = [];
+  for (const k of checkedKinds) {
+    for (const o of state.resources.list(k, ns)) {
+      const ref = controllerOf(o);
+      if (!ref) continue;
+      const direct = ref.kind === kind && ref.name === name;
+      const viaReplicaSet = kind === 'Deployment' && ref.kind === 'ReplicaSet' && ref.name.startsWith(`${name}-`);
+      if (direct || viaReplicaSet) out.push(scopeOf(o.kind, o.metadata.namespace, o.metadata.name));
+    }
+  }
+  return out;
 }
 
 /** The pod spec of a checked object (podLikeOf, plus ReplicationController templates); undefined otherwise. */
@@ -49,8 +77,6 @@ export function podTemplateOf(obj: KubeObject): PodLike | undefined {
 export type PodSpecFinding = Pick<Violation, 'message' | 'evidence' | 'severity'>;
 
 export type PodSpecCheck = (pod: PodLike, ctx: RuleContext) => PodSpecFinding | undefined;
-
-const scopeOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
 
 /** "Deployment shop/cart": how messages name a checked object. */
 export function describe(obj: KubeObject): string {
@@ -67,9 +93,11 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
     ...meta,
     kind: 'state',
     on: ['k8s.resource'],
-    scopesFor(event) {
+    scopesFor(event, ctx) {
       if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
-      return [scopeOf(event.data.kind, event.data.namespace, event.data.name)];
+      const { kind, namespace, name } = event.data;
+      const own = scopeOf(kind, namespace, name);
+      return kind === 'Pod' ? [own] : [own, ...dependentScopes(kind, namespace, name, ctx.state)];
     },
     allScopes(ctx) {
       const out: string[] = [];
@@ -81,7 +109,7 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
     check(scope, ctx) {
       const [kind = '', namespace = '', ...rest] = scope.split('/');
       const obj = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
-      if (!obj || coveredByController(obj)) return [];
+      if (!obj || coveredByController(obj, ctx.state)) return [];
       const pod = podTemplateOf(obj);
       if (!pod) return [];
       const found = check(pod, ctx);

@@ -70,7 +70,7 @@ export function replicaPod(owner: Obj, suffix: string): Obj {
     metadata: {
       name: `${owner.metadata.name}-7d9c8b6f5-${suffix}`,
       namespace: owner.metadata.namespace,
-      labels: owner.spec.template.metadata.labels,
+      labels: { ...owner.spec.template.metadata.labels, 'pod-template-hash': '7d9c8b6f5' },
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${owner.metadata.name}-7d9c8b6f5`, uid: 'rs-uid', controller: true, blockOwnerDeletion: true }],
     },
     spec: owner.spec.template.spec,

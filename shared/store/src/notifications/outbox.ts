@@ -1,0 +1,158 @@
+import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { Database } from '../client';
+import {
+  findingEvents,
+  findings,
+  notifications,
+  type Finding,
+  type FindingEvent,
+  type NewNotification,
+  type Notification,
+  type NotificationKind,
+} from '../schema/index';
+import { newId } from '../ids';
+import { anyText, chunks, recordset, rowsOf } from '../sql';
+
+// Rows per statement: bounds one JSON parameter, as in applySignals.
+const rowsPerStatement = 5_000;
+const insertKeys = [
+  'id',
+  'findingId',
+  'receiver',
+  'integration',
+  'integrationIndex',
+  'kind',
+  'transitionSeq',
+  'jobId',
+  'status',
+  'attempts',
+  'createdAt',
+] as const;
+
+/** A notification to plan: what the transition and the routing decided. */
+export type OutboxInsert = Pick<
+  NewNotification,
+  'findingId' | 'receiver' | 'integration' | 'integrationIndex' | 'kind' | 'transitionSeq' | 'jobId'
+> & { createdAt: Date };
+
+/**
+ * Writes notifications into the outbox (status pending, enqueued_at null), skipping job ids already recorded: a
+ * transition replayed through another path plans the same ids and adds nothing. Returns how many were inserted.
+ */
+export async function insertNotifications(db: Database, rows: readonly OutboxInsert[]): Promise<number> {
+  let inserted = 0;
+  for (const slice of chunks(rows, rowsPerStatement)) {
+    const { columns, source } = recordset(
+      notifications,
+      insertKeys,
+      slice.map((r): NewNotification => ({
+        ...r,
+        id: newId('notification', r.createdAt.getTime()),
+        status: 'pending',
+        attempts: 0,
+      })),
+    );
+    const out = await rowsOf<{ id: string }>(
+      db,
+      sql`insert into ${notifications} (${columns}) select ${columns} from ${source}
+          on conflict (${sql.identifier(notifications.jobId.name)}) do nothing
+          returning ${sql.identifier(notifications.id.name)}`,
+    );
+    inserted += out.length;
+  }
+  return inserted;
+}
+
+/** Marks notifications as handed to the job queue, so the outbox sweep leaves them alone. */
+export async function markNotificationsEnqueued(db: Database, jobIds: readonly string[], now: Date): Promise<void> {
+  for (const slice of chunks(jobIds, rowsPerStatement)) {
+    await db
+      .update(notifications)
+      .set({ enqueuedAt: now })
+      .where(and(anyText(notifications.jobId, slice), isNull(notifications.enqueuedAt)));
+  }
+}
+
+export interface OutboxEntry {
+  notification: Notification;
+  /** The finding as it is now (the snapshot a late notification carries). */
+  finding: Finding;
+  /** The finding_events row of the transition (its time, and who acknowledged); undefined if it is gone. */
+  event: Pick<FindingEvent, 'id' | 'kind' | 'actor' | 'at'> | undefined;
+}
+
+/**
+ * Pending notifications that never reached the job queue (the process died between commit and enqueue, or Redis was
+ * down), oldest first, created before `createdBefore` (so a batch still enqueuing its own is left to it).
+ */
+export async function outboxNotifications(
+  db: Database,
+  opts: { createdBefore: Date; limit: number },
+): Promise<OutboxEntry[]> {
+  const rows = await db
+    .select({
+      notification: notifications,
+      finding: findings,
+      eventId: findingEvents.id,
+      eventKind: findingEvents.kind,
+      eventActor: findingEvents.actor,
+      eventAt: findingEvents.at,
+    })
+    .from(notifications)
+    .innerJoin(findings, eq(findings.id, notifications.findingId))
+    .leftJoin(findingEvents, eq(findingEvents.id, notifications.transitionSeq))
+    .where(
+      and(
+        isNull(notifications.enqueuedAt),
+        eq(notifications.status, 'pending'),
+        lt(notifications.createdAt, opts.createdBefore),
+      ),
+    )
+    .orderBy(asc(notifications.createdAt))
+    .limit(opts.limit);
+  return rows.map((r) => ({
+    notification: r.notification,
+    finding: r.finding,
+    event:
+      r.eventId !== null && r.eventKind !== null && r.eventAt !== null
+        ? { id: r.eventId, kind: r.eventKind, actor: r.eventActor, at: r.eventAt }
+        : undefined,
+  }));
+}
+
+/** Marks outbox rows that can no longer be delivered (their receiver left the routing config) as dropped. */
+export async function dropNotifications(db: Database, jobIds: readonly string[], reason: string): Promise<void> {
+  if (jobIds.length === 0) return;
+  await db
+    .update(notifications)
+    .set({ status: 'dropped', lastError: reason })
+    .where(and(anyText(notifications.jobId, jobIds), eq(notifications.status, 'pending')));
+}
+
+/**
+ * For each (finding, receiver) with notifications, the kind of the latest one (in transition order): 'trigger' or
+ * 'acknowledge' means the receiver was told about a live finding and should hear about its resolution.
+ */
+export async function latestNotificationKinds(
+  db: Database,
+  findingIds: readonly string[],
+): Promise<Map<string, NotificationKind>> {
+  const out = new Map<string, NotificationKind>();
+  if (findingIds.length === 0) return out;
+  const rows = await db
+    .selectDistinctOn([notifications.findingId, notifications.receiver], {
+      findingId: notifications.findingId,
+      receiver: notifications.receiver,
+      kind: notifications.kind,
+    })
+    .from(notifications)
+    .where(anyText(notifications.findingId, [...new Set(findingIds)]))
+    .orderBy(notifications.findingId, notifications.receiver, sql`${notifications.transitionSeq} desc`);
+  for (const r of rows) out.set(receiverKey(r.findingId, r.receiver), r.kind);
+  return out;
+}
+
+/** Key of latestNotificationKinds' map. */
+export function receiverKey(findingId: string, receiver: string): string {
+  return `${findingId}\u0000${receiver}`;
+}
