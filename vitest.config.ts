@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['shared/**/*.test.ts', 'services/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: ['shared/**/*.test.ts', 'services/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/deploy/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.int.test.ts'],
           testTimeout: 20_000,
         },
@@ -19,7 +19,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['shared/**/*.int.test.ts', 'services/**/*.int.test.ts', 'test/e2e/**/*.test.ts', 'test/support/**/*.int.test.ts'],
+          include: ['shared/**/*.int.test.ts', 'services/**/*.int.test.ts', 'test/e2e/**/*.test.ts', 'test/support/**/*.int.test.ts', 'test/deploy/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['test/support/global-setup.ts'],
           testTimeout: 120_000,

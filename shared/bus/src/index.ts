@@ -17,3 +17,4 @@ export { encodeEvent, deadLetterRecord, topicSpecs, type DeadLetterInput } from 
 export { createKafkaEventLog, type KafkaEventLogOptions } from './kafka/event-log';
 export type { KafkaConsumerTuning } from './kafka/consumer';
 export { createMemoryEventLog, type MemoryEventLogOptions } from './memory/event-log';
+export { decodeRecord, type Decoded } from './decode';

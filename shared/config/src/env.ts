@@ -51,6 +51,12 @@ export const envSchema = z.object({
   ALERTER_GROUP: z.string().default('ztv-alerter'),
   /** A resolved finding that fires again within this many seconds flaps (stays one incident, no new page). */
   ALERTER_FLAP_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
+  /**
+   * Seconds between the alerter's housekeeping passes: resolve event-based findings past their quiet period, apply
+   * silences that started or ended, notify on what people did through the API, re-enqueue notifications that never
+   * reached Redis.
+   */
+  ALERTER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
   /** Path to the YAML config file (routing, rule thresholds, exceptions). */
   ZTV_CONFIG_FILE: z.string().optional(),
 

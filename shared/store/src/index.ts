@@ -87,3 +87,24 @@ export {
   type SilenceLabelName,
 } from './silences/matchers';
 export { matchingSilence } from './silences/apply';
+export { remediationJobId } from './remediations/job-id';
+export {
+  createRemediation,
+  getRemediation,
+  listRemediations,
+  updateRemediation,
+  recordRemediationEvent,
+  type CreateRemediationInput,
+  type RemediationFilters,
+  type RemediationUpdate,
+  type RemediationEventInput,
+  type RemediationEventKind,
+} from './remediations/repository';
+export {
+  approveRemediation,
+  rejectRemediation,
+  expireRemediations,
+  decidableStatuses,
+  type RemediationDecision,
+} from './remediations/approval';
+export { claimRemediationApply, type ApplyClaim, type ApplyClaimResult } from './remediations/apply-claim';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { z } from 'zod';
-import { parseAuditEvent, leaseRenewalToClock } from '@ztv/formats';
+import { parseAuditEvent } from '@ztv/formats';
 import type { DeadLetterInput } from '@ztv/bus';
 import type { ZtvEvent } from '@ztv/events';
 import { inRequestSpan, type Logger, type Metrics } from '@ztv/telemetry';
@@ -58,16 +58,22 @@ export class AuditWebhookSource {
       const parsed = parseAuditEvent(item, { ...ctx, file: `audit-webhook items[${i}]` });
       const failure = parsed.find((r) => !r.ok);
       if (failure && !failure.ok) {
-        deadLetters.push({ source: 'audit-webhook', stage: 'parse', reason: failure.error.message, raw: JSON.stringify(item) });
+        deadLetters.push({ source: 'audit-webhook', stage: 'parse', reason: failure.error.message, raw: JSON.stringify(withoutBodies(item)) });
         return;
       }
-      for (const r of parsed) {
-        if (!r.ok || r.event.type !== 'k8s.audit') continue;
-        events.push(r.event);
-        const clock = leaseRenewalToClock(r.event);
-        if (clock) events.push(clock);
-      }
+      // An audit event, plus a clock reading when it is a kubelet's node-lease renewal.
+      for (const r of parsed) if (r.ok) events.push(r.event);
     });
     return { events, deadLetters };
   }
+}
+
+/**
+ * What a dead letter may keep of an audit item that did not parse: everything but the request and response
+ * bodies, which for a Secret hold its data (the parser strips them from good events; a bad one never reaches it).
+ */
+function withoutBodies(item: unknown): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+  const { requestObject: _req, responseObject: _res, ...rest } = item as Record<string, unknown>;
+  return rest;
 }

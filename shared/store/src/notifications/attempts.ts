@@ -48,8 +48,8 @@ export async function claimDelivery(
         .orderBy(desc(notifications.transitionSeq))
         .limit(1)
         .for('update');
-      const verdict = trigger && followVerdict(row, trigger);
-      if (verdict?.action === 'drop') {
+      const verdict = trigger ? followVerdict(row, trigger) : undefined;
+      if (trigger && verdict?.action === 'drop') {
         if (trigger.status === 'pending')
           await settle(tx, trigger.jobId, 'dropped', `finding ${pastTense(row.kind)} before the trigger was sent`);
         await settle(tx, row.jobId, 'dropped', verdict.reason);

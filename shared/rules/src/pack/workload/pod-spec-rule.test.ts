@@ -37,6 +37,19 @@ describe('pod-spec rules: which object is checked', () => {
     expect(h.apply(d).map((s) => `${s.transition} ${s.subject.kind}`).sort()).toEqual(['firing Deployment', 'resolved ReplicaSet']);
   });
 
+  it('does not report terminating objects, nor uncover a deleted workload\'s pods (garbage collection removes them)', () => {
+    const h = harness(podPrivileged);
+    const d = deployment('cart', 'shop', privileged);
+    const rs = replicaSetOf(d, '7d9c8b6f5', 3);
+    const replica = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, { ...owned('ReplicaSet', rs.metadata.name), labels: { 'pod-template-hash': '7d9c8b6f5' } });
+    h.apply(d);
+    h.apply(rs);
+    expect(h.apply(replica)).toEqual([]);
+    expect(h.remove(d)).toMatchObject([{ transition: 'resolved', subject: { kind: 'Deployment' } }]);
+    expect(h.remove(rs)).toEqual([]);
+    expect(h.apply(edited(replica, (p) => (p.metadata.deletionTimestamp = '2026-03-14T09:01:00Z')))).toEqual([]);
+  });
+
   it('checks objects owned by a controller it does not know (an operator CRD), and a ReplicationController', () => {
     const h = harness(podPrivileged);
     const rolloutRs = edited(replicaSetOf(deployment('web', 'shop', privileged), 'abc', 2), (rs) => {

@@ -85,7 +85,8 @@ export function describe(obj: KubeObject): string {
 
 /**
  * A state rule over pod specs: one scope per workload or uncontrolled Pod (`kind/namespace/name`). An upsert or a
- * delete of that object re-checks it, so fixing or deleting it resolves the finding. The subject is the object itself
+ * delete of that object re-checks it, so fixing or deleting it resolves the finding; an upsert of a workload also
+ * re-checks the objects it controls. The subject is the object itself
  * and its own labels/annotations feed exceptions (`ztv.io/ignore` on the Deployment, not on its pod template).
  */
 export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
@@ -97,7 +98,10 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
       const { kind, namespace, name } = event.data;
       const own = scopeOf(kind, namespace, name);
-      return kind === 'Pod' ? [own] : [own, ...dependentScopes(kind, namespace, name, ctx.state)];
+      // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one does not
+      // uncover them: garbage collection deletes them next, and re-checking them now would only make them flap.
+      if (kind === 'Pod' || event.data.op === 'delete') return [own];
+      return [own, ...dependentScopes(kind, namespace, name, ctx.state)];
     },
     allScopes(ctx) {
       const out: string[] = [];
@@ -109,7 +113,8 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
     check(scope, ctx) {
       const [kind = '', namespace = '', ...rest] = scope.split('/');
       const obj = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
-      if (!obj || coveredByController(obj, ctx.state)) return [];
+      // Terminating objects (deletionTimestamp set) are going away; their controller may already be gone.
+      if (!obj || obj.metadata.deletionTimestamp || coveredByController(obj, ctx.state)) return [];
       const pod = podTemplateOf(obj);
       if (!pod) return [];
       const found = check(pod, ctx);
