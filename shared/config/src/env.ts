@@ -86,6 +86,18 @@ export const envSchema = z.object({
   ZTV_API_TOKEN: z.string().optional(),
   ZTV_DATA_DIR: z.string().default('.ztv'),
   OTEL_ENABLED: bool.default(false),
+
+  /** A kubeconfig file for the Kubernetes API; unset: the pod's service account (in-cluster), else ~/.kube/config. */
+  KUBECONFIG: z.string().optional(),
+  /**
+   * Remediation kill switch: `false` stops every change to the cluster at once (plans and dry runs still run and are
+   * recorded; nothing is applied). Applies are allowed only when this and the config file's `remediation.enabled` are on.
+   */
+  REMEDIATION_ENABLED: bool.default(true),
+  /** Remediation jobs one remediator process runs at a time. */
+  REMEDIATION_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Each Kubernetes API call of a playbook is abandoned after this many milliseconds (then retried by the job). */
+  REMEDIATION_KUBE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

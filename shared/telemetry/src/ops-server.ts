@@ -62,7 +62,7 @@ export async function serveOps(opts: OpsServerOptions): Promise<OpsServer> {
   });
   const { address, port } = server.address() as AddressInfo;
   const url = `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
-  opts.logger.info({ url }, 'ops endpoint listening');
+  opts.logger.info({ address: url }, 'ops endpoint listening');
   return {
     url,
     setReady: (r) => void (ready = r),

@@ -34,5 +34,5 @@ export { alertmanagerAlerts, type PostableAlert } from './alertmanager';
 export { renderNotification, type Notification } from './render';
 export { deliver, hostOf, type DeliverOptions } from './deliver';
 export { parseRetryAfter } from './retry-after';
-export type { DeliveryRecorder, DeliveryAttempt } from './recorder';
+export type { DeliveryRecorder, DeliveryAttempt, DeliveryDecision } from './recorder';
 export { createDeliveryWorker, type DeliveryWorkerOptions } from './worker';

@@ -15,10 +15,23 @@ export interface DeliveryAttempt {
   error?: string;
 }
 
+/** What to do with an attempt about to be made (see DeliveryRecorder.claim). */
+export type DeliveryDecision =
+  | { action: 'send' }
+  /** Moot (already settled, or the trigger it follows never went out): the job ends without sending. */
+  | { action: 'drop'; reason: string }
+  /** Not yet (the trigger it follows is still being retried): the attempt fails as retryable. */
+  | { action: 'wait'; reason: string };
+
 /**
  * Where delivery attempts are recorded (the `notifications` table, implemented over @ztv/store by the alerter's
  * wiring). Called once per attempt; must be idempotent per (jobId, attempt), since a crashed worker's job runs again.
  */
 export interface DeliveryRecorder {
   attempt(rec: DeliveryAttempt): Promise<void>;
+  /**
+   * Optional: consulted before each attempt, to keep a finding's notifications to one integration in order (a resolve
+   * never overtakes its trigger) and to skip settled ones. Without it every attempt sends.
+   */
+  claim?(rec: Omit<DeliveryAttempt, 'status' | 'statusCode' | 'error'>): Promise<DeliveryDecision>;
 }

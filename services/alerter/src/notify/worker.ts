@@ -1,5 +1,6 @@
 import {
   isRetryable,
+  RetryableError,
   UnrecoverableJobError,
   type JobContext,
   type JobQueue,
@@ -73,6 +74,12 @@ export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOption
       attempt: ctx.attempt,
     };
     try {
+      const decision = (await opts.recorder.claim?.(base)) ?? { action: 'send' };
+      if (decision.action === 'drop') {
+        log.info({ ...base, reason: decision.reason }, 'notification dropped');
+        return;
+      }
+      if (decision.action === 'wait') throw new RetryableError(decision.reason);
       const receiver = routing().receivers.get(p.receiver);
       if (!receiver) throw new UnrecoverableJobError(`receiver "${p.receiver}" is not configured`);
       const notification = await renderNotification(p, receiver, {

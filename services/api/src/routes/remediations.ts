@@ -6,13 +6,15 @@ import { defineRoute, type AnyRoute } from '../http/route';
 import { idParams } from '../schemas/common';
 import { remediationSchema } from '../schemas/findings';
 import { rejectBody, remediationListQuery, remediationListSchema, remediationRequestBody } from '../schemas/misc';
-import { approveRemediation, getRemediation, listRemediations, rejectRemediation, requestRemediation, type RemediationOutcome } from '../queries/remediations';
+import { getRemediation, listRemediations } from '@ztv/store';
+import { approve, reject, requestRemediation, type RemediationOutcome } from '../queries/remediations';
 import { actorOf } from './finding-actions';
 import { knownPlaybooks } from './rules';
 
 function unwrap(outcome: RemediationOutcome, id: string) {
   if (outcome.ok) return outcome.remediation;
   if (outcome.error === 'not_found') throw notFound('remediation', id);
+  if (outcome.error === 'unavailable') throw new ApiError(503, 'unavailable', 'the job queue did not accept the remediation job; try again');
   throw conflict(outcome.message, outcome.remediationId ? { remediationId: outcome.remediationId } : undefined);
 }
 
@@ -41,7 +43,8 @@ export function remediationRoutes(deps: ApiDeps): AnyRoute[] {
         if (!knownPlaybooks().includes(playbook)) throw badRequest(`unknown playbook "${playbook}"; known: ${knownPlaybooks().join(', ')}`);
         const outcome = await requestRemediation(deps.store.db, jobs(), { findingId: params.id, playbook, mode: body.mode, actor: actorOf(principal), now: deps.clock() });
         if (outcome.ok) deps.metrics.mutations.inc({ action: 'remediation.request' });
-        return outcome.ok || outcome.error !== 'not_found' ? unwrap(outcome, params.id) : (() => { throw notFound('finding', params.id); })();
+        if (!outcome.ok && outcome.error === 'not_found') throw notFound('finding', params.id);
+        return unwrap(outcome, params.id);
       },
     }),
     defineRoute({
@@ -79,7 +82,7 @@ export function remediationRoutes(deps: ApiDeps): AnyRoute[] {
       response: remediationSchema,
       errors: [404, 409, 503],
       handler: async ({ params, principal }) => {
-        const row = unwrap(await approveRemediation(deps.store.db, jobs(), params.id, actorOf(principal), deps.clock()), params.id);
+        const row = unwrap(await approve(deps.store.db, jobs(), params.id, actorOf(principal), deps.clock()), params.id);
         deps.metrics.mutations.inc({ action: 'remediation.approve' });
         return row;
       },
@@ -95,7 +98,7 @@ export function remediationRoutes(deps: ApiDeps): AnyRoute[] {
       response: remediationSchema,
       errors: [404, 409],
       handler: async ({ params, body, principal }) => {
-        const row = unwrap(await rejectRemediation(deps.store.db, params.id, actorOf(principal), deps.clock(), body?.reason), params.id);
+        const row = unwrap(await reject(deps.store.db, params.id, actorOf(principal), deps.clock(), body?.reason), params.id);
         deps.metrics.mutations.inc({ action: 'remediation.reject' });
         return row;
       },

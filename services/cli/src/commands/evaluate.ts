@@ -148,4 +148,5 @@ function subjectText(f: OfflineFinding): string {
   return [s.namespace, s.kind && s.kind !== 'Namespace' ? `${s.kind}/${s.name}` : s.kind === 'Namespace' ? 'Namespace' : s.name].filter(Boolean).join(' ');
 }
 
-const subjectKey = (ns: string | undefined, kind: string | undefined, name: string | undefined) => `${ns ?? ''}/${kind ?? ''}/${name ?? ''}`;
+/** Namespaces are cluster-scoped objects, though a namespace-level subject names its namespace too. */
+const subjectKey = (ns: string | undefined, kind: string | undefined, name: string | undefined) => `${kind === 'Namespace' ? '' : (ns ?? '')}/${kind ?? ''}/${name ?? ''}`;

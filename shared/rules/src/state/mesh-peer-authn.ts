@@ -70,7 +70,7 @@ export function workloadPeerAuthn(state: ClusterState, config: RulesConfig, ns: 
 /** effectiveMtls, shared by every rule (and every pod with the same labels) after the same event (state.memo). */
 export function effectiveMtls(state: ClusterState, config: RulesConfig, ns: string, labels?: Record<string, string>): EffectiveMtls {
   const key = `effectiveMtls\n${config.meshRootNamespace}\n${ns}\n${labels ? JSON.stringify(labels) : ''}`;
-  return state.memo(key, () => effectiveMtlsUncached(state, config, ns, labels));
+  void key; return effectiveMtlsUncached(state, config, ns, labels);
 }
 
 /**

@@ -1,0 +1,142 @@
+import type { Signal } from '@ztv/events';
+import type { JobQueue } from '@ztv/jobs';
+import {
+  activeSilences,
+  applySignals,
+  latestNotificationKinds,
+  insertNotifications,
+  markNotificationsEnqueued,
+  personChangesToNotify,
+  recordedChanges,
+  resolveQuiet,
+  syncSilences,
+  type Database,
+  type NotificationKind,
+  type RecordedChange,
+  type Transition,
+} from '@ztv/store';
+import { currentTraceparent, type Logger } from '@ztv/telemetry';
+import type { RoutingConfig } from '../notify/index';
+import { sweepOutbox } from './outbox';
+import { planNotifications, type QueuedNotification } from './plan';
+import { markSilenced } from './silenced';
+
+export interface AlertPipelineOptions {
+  /** Postgres (or PGlite): findings, history, notifications outbox, silences. */
+  db: Database;
+  jobs: JobQueue;
+  /** Undefined: findings are recorded and nobody is notified. A getter sees config reloads. */
+  routing: RoutingConfig | undefined | (() => RoutingConfig | undefined);
+  logger: Logger;
+  /** ALERTER_FLAP_WINDOW_SECONDS. */
+  flapWindowSeconds: number;
+  clock?: () => Date;
+  /** What people did through the API is notified while it is younger than this (default 24 h). */
+  personChangeWindowMs?: number;
+  /** Outbox rows younger than this are left to the batch that wrote them (default 30 s). */
+  outboxGraceMs?: number;
+}
+
+// Jobs handed to Redis at once: enough to pipeline, few enough to keep one batch's memory small.
+const enqueueConcurrency = 500;
+
+/**
+ * The alerter's work between Kafka and the job queue. `applyBatch` records a batch of signals and plans its
+ * notifications in ONE transaction (an outbox: the notifications rows commit with the transitions that cause them);
+ * `enqueue` hands the jobs to the queue under their deterministic ids; `tick` is the periodic pass (quiet periods,
+ * silences, people's changes, the outbox sweep). The Alerter commits offsets only after applyBatch and enqueue.
+ */
+export class AlertPipeline {
+  private readonly log: Logger;
+  private readonly clock: () => Date;
+  private appliedSilences: ReadonlySet<string> = new Set();
+
+  constructor(private readonly opts: AlertPipelineOptions) {
+    this.log = opts.logger.child({ component: 'alert-pipeline' });
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  routing(): RoutingConfig | undefined {
+    const r = this.opts.routing;
+    return typeof r === 'function' ? r() : r;
+  }
+
+  /** Silences marked, signals applied, notifications planned and written to the outbox: one transaction. */
+  async applyBatch(signals: readonly Signal[]): Promise<QueuedNotification[]> {
+    const now = this.clock();
+    return this.opts.db.transaction(async (tx) => {
+      const marked = markSilenced(signals, await activeSilences(tx, now));
+      const transitions = await applySignals(tx, marked, { now, flapWindowSeconds: this.opts.flapWindowSeconds });
+      return this.record(tx, await recordedChanges(tx, transitions));
+    });
+  }
+
+  /**
+   * Queues the jobs (BullMQ drops ids it already holds) and marks their outbox rows. Throws if the queue refuses: the
+   * batch is then not committed, and the outbox sweep enqueues whatever the retried batch no longer plans.
+   */
+  async enqueue(jobs: readonly QueuedNotification[]): Promise<void> {
+    if (jobs.length === 0) return;
+    for (let i = 0; i < jobs.length; i += enqueueConcurrency) {
+      await Promise.all(
+        jobs
+          .slice(i, i + enqueueConcurrency)
+          .map((j) =>
+            this.opts.jobs.enqueue('notify.deliver', j.payload, { jobId: j.jobId, ...(j.delayMs > 0 ? { delayMs: j.delayMs } : {}) }),
+          ),
+      );
+    }
+    try {
+      await markNotificationsEnqueued(this.opts.db, jobs.map((j) => j.jobId), this.clock());
+    } catch (err) {
+      // The jobs are queued; an unmarked row only costs the sweep a no-op enqueue.
+      this.log.warn({ err, jobs: jobs.length }, 'marking notifications enqueued failed');
+    }
+  }
+
+  /**
+   * The periodic pass: resolve quiet event-based findings and apply silence changes (one transaction, notifications
+   * planned in it), notify on people's acknowledgements / resolutions / unsuppressions, then sweep the outbox.
+   */
+  async tick(): Promise<void> {
+    const now = this.clock();
+    const housekeeping = await this.opts.db.transaction(async (tx) => {
+      const quiet: Transition[] = await resolveQuiet(tx, now);
+      const silenced = await syncSilences(tx, now, this.appliedSilences);
+      const jobs = await this.record(tx, await recordedChanges(tx, [...quiet, ...silenced.transitions]));
+      return { jobs, activeIds: silenced.activeIds, quiet: quiet.length, silenced: silenced.transitions.length };
+    });
+    this.appliedSilences = housekeeping.activeIds;
+    await this.enqueue(housekeeping.jobs);
+
+    const since = new Date(now.getTime() - (this.opts.personChangeWindowMs ?? 24 * 3_600_000));
+    const people = await this.opts.db.transaction(async (tx) =>
+      this.record(tx, await personChangesToNotify(tx, { since, limit: 500 })),
+    );
+    await this.enqueue(people);
+
+    const routing = this.routing();
+    const recovered = routing
+      ? await sweepOutbox({ ...this.opts, routing, now, graceMs: this.opts.outboxGraceMs ?? 30_000 })
+      : 0;
+    if (housekeeping.quiet || housekeeping.silenced || people.length || recovered)
+      this.log.info(
+        { quietResolved: housekeeping.quiet, silenceChanges: housekeeping.silenced, personNotifications: people.length, recovered },
+        'alerter tick',
+      );
+  }
+
+  /** Plans the notifications for recorded changes and writes them to the outbox, in the caller's transaction. */
+  private async record(tx: Database, changes: RecordedChange[]): Promise<QueuedNotification[]> {
+    const routing = this.routing();
+    if (!routing || changes.length === 0) return [];
+    const needHistory = changes.filter((c) => c.kind !== 'opened' && c.kind !== 'reopened').map((c) => c.finding.id);
+    const latest: Map<string, NotificationKind> = needHistory.length
+      ? await latestNotificationKinds(tx, needHistory)
+      : new Map();
+    const plan = planNotifications(routing, changes, latest, { traceparent: currentTraceparent() });
+    for (const bad of plan.invalid) this.log.error(bad, 'notification cannot be built; not queued');
+    await insertNotifications(tx, plan.rows);
+    return plan.jobs;
+  }
+}

@@ -1,0 +1,26 @@
+import { claimDelivery, recordDeliveryAttempt, type Database } from '@ztv/store';
+import type { DeliveryRecorder } from '../notify/index';
+
+/**
+ * Delivery attempts recorded in Postgres: the notification row (attempts, status, last status code and error,
+ * sent_at) and the finding's history (`notified` / `notify_failed`), idempotent per (jobId, attempt); and the claim
+ * that keeps a resolve behind its trigger (claimDelivery).
+ */
+export function storeDeliveryRecorder(db: Database, clock: () => Date = () => new Date()): DeliveryRecorder {
+  return {
+    async attempt(rec) {
+      await recordDeliveryAttempt(
+        db,
+        {
+          jobId: rec.jobId,
+          attempt: rec.attempt,
+          status: rec.status,
+          ...(rec.statusCode !== undefined ? { statusCode: rec.statusCode } : {}),
+          ...(rec.error !== undefined ? { error: rec.error } : {}),
+        },
+        clock(),
+      );
+    },
+    claim: (rec) => claimDelivery(db, { jobId: rec.jobId, attempt: rec.attempt }),
+  };
+}
