@@ -15,6 +15,11 @@ export interface AlerterOptions<T> {
   applySignals: ApplySignals<T>;
   /** Enqueues notification (and remediation) jobs for the transitions; deterministic job ids make it idempotent. */
   onTransitions?: (transitions: T[]) => Promise<void>;
+  /**
+   * Periodic work beside the consumer (quiet-period resolution, silences, the notification outbox): run once at start,
+   * then every `intervalMs` after the previous run ended, until stop(). A failing run is logged and tried again.
+   */
+  tick?: { intervalMs: number; run: () => Promise<void> };
 }
 
 /**
@@ -26,6 +31,9 @@ export class Alerter<T> {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
   private readonly log: Logger;
+  private tickTimer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(private readonly opts: AlerterOptions<T>) {
     this.topics = topicNames(opts.topicPrefix);
@@ -40,14 +48,32 @@ export class Alerter<T> {
       fromBeginning: true,
       handleBatch: (batch) => this.handleBatch(batch),
     });
+    this.stopped = false;
+    if (this.opts.tick) this.scheduleTick(0);
     this.log.info({ groupId: this.opts.groupId }, 'alerter started');
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.tickTimer);
+    await this.ticking;
     await this.consumer?.stop();
     await this.producer?.close();
     this.consumer = undefined;
     this.producer = undefined;
+  }
+
+  private scheduleTick(delayMs: number): void {
+    const tick = this.opts.tick!;
+    this.tickTimer = setTimeout(() => {
+      this.ticking = tick
+        .run()
+        .catch((err: unknown) => this.log.warn({ err }, 'alerter tick failed; next one retries'))
+        .finally(() => {
+          this.ticking = undefined;
+          if (!this.stopped) this.scheduleTick(tick.intervalMs);
+        });
+    }, delayMs);
   }
 
   private async handleBatch(batch: RecordBatch): Promise<void> {

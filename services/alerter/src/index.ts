@@ -1,2 +1,13 @@
 export { Alerter, type AlerterOptions, type ApplySignals } from './alerter';
 export { decodeSignal } from './decode-signal';
+export { loadRoutingConfig } from './alerting-config';
+export {
+  AlertPipeline,
+  planNotifications,
+  notifiedFinding,
+  markSilenced,
+  storeDeliveryRecorder,
+  type AlertPipelineOptions,
+  type QueuedNotification,
+} from './lifecycle/index';
+export { createDeliveryWorker, parseRoutingConfig, type RoutingConfig } from './notify/index';

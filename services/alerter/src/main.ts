@@ -4,18 +4,31 @@ import { createLogger, createMetrics, serveOps, ShutdownRegistry, startTelemetry
 const env = loadEnv();
 // Telemetry first: instrumentations patch kafkajs, pg and ioredis only as they load, so the service comes after.
 await startTelemetry({ serviceName: 'ztv-alerter', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
-const [{ createKafkaEventLog }, { applySignals, openStore }, { Alerter }] = await Promise.all([import('@ztv/bus'), import('@ztv/store'), import('./alerter')]);
+const [{ createKafkaEventLog }, { createBullMqJobQueue }, { openStore }, { Alerter }, { loadRoutingConfig }, { AlertPipeline, storeDeliveryRecorder }, { createDeliveryWorker }] =
+  await Promise.all([
+    import('@ztv/bus'),
+    import('@ztv/jobs'),
+    import('@ztv/store'),
+    import('./alerter'),
+    import('./alerting-config'),
+    import('./lifecycle/index'),
+    import('./notify/index'),
+  ]);
 const logger = createLogger({ name: 'alerter', level: env.LOG_LEVEL });
 const metrics = createMetrics('alerter');
+const routing = loadRoutingConfig(env.ZTV_CONFIG_FILE);
+if (!routing) logger.warn({ configFile: env.ZTV_CONFIG_FILE }, 'no alerting section in the config file: findings are recorded, nobody is notified');
 const store = openStore({ url: env.DATABASE_URL, onError: (err) => logger.warn({ err }, 'idle database connection failed') });
 const eventLog = createKafkaEventLog({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-alerter`, logger });
+const jobs = createBullMqJobQueue({ redisUrl: env.REDIS_URL, prefix: env.ZTV_QUEUE_PREFIX, logger });
+const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS });
 const alerter = new Alerter({
   eventLog,
   logger,
   metrics,
   groupId: env.ALERTER_GROUP,
   topicPrefix: env.ZTV_TOPIC_PREFIX,
-  applySignals: (signals) => applySignals(store.db, signals, { now: new Date(), flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS }),
+  ...pipeline.alerterHooks(env.ALERTER_TICK_SECONDS * 1000),
 });
 const shutdown = new ShutdownRegistry(logger);
 shutdown.register('telemetry', () => stopTelemetry());
@@ -23,7 +36,10 @@ const ops = await serveOps({ host: env.ZTV_OPS_HOST, port: env.ZTV_OPS_PORT, reg
 shutdown.register('ops', () => ops.close());
 shutdown.register('store', () => store.close());
 shutdown.register('event-log', () => eventLog.close());
+// Closes the delivery worker too (draining the deliveries in flight), after the alerter stopped enqueueing.
+shutdown.register('jobs', () => jobs.close());
 shutdown.register('alerter', () => (ops.setReady(false), alerter.stop()));
 shutdown.installSignalHandlers((code) => process.exit(code));
+if (routing) createDeliveryWorker(jobs, { routing, recorder: storeDeliveryRecorder(store.db), logger, dashboardUrl: env.DASHBOARD_URL });
 await alerter.start();
 ops.setReady(true);

@@ -13,7 +13,7 @@ export class EventSink {
 
   constructor(
     private readonly producer: Producer,
-    private readonly opts: { topicPrefix?: string; meshRootNamespace: string; metrics?: Metrics; clock?: () => Date },
+    private readonly opts: { topicPrefix?: string; meshRootNamespace: string; metrics?: Metrics; clock?: () => Date; retryAfterSeconds?: number },
   ) {
     this.topics = topicNames(opts.topicPrefix);
   }
@@ -37,7 +37,8 @@ export class EventSink {
     try {
       await this.producer.send(records);
     } catch (err) {
-      throw new BackpressureError('the event log did not accept the events; retry later', 10, { cause: err });
+      if (err instanceof BackpressureError) throw err;
+      throw new BackpressureError('the event log did not accept the events; retry later', this.opts.retryAfterSeconds ?? 10, { cause: err });
     }
     for (const r of records) this.opts.metrics?.produced.inc({ topic: r.topic });
     for (const d of deadLetters) this.opts.metrics?.deadLettered.inc({ stage: d.stage });

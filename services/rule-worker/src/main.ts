@@ -15,6 +15,7 @@ const worker = new RuleWorker({
   cluster: env.ZTV_CLUSTER,
   rulesConfig: loadRulesConfig(env),
   groupId: env.RULE_WORKER_GROUP,
+  instanceId: env.ZTV_INSTANCE_ID,
   topicPrefix: env.ZTV_TOPIC_PREFIX,
 });
 const shutdown = new ShutdownRegistry(logger);

@@ -15,6 +15,8 @@ export interface RuleWorkerOptions {
   topicPrefix?: string;
   rules?: Rule[];
   clock?: () => Date;
+  /** Stable per replica (the pod name): names the table reader's group, which never commits. */
+  instanceId?: string;
   /** How often time-dependent rules (certificate expiry) are re-checked with no new event. */
   tickIntervalMs?: number;
 }
@@ -47,12 +49,13 @@ export class RuleWorker {
     this.producer = await this.opts.eventLog.producer();
     const t = this.topics;
     // The resource changelog and the global table are read whole by every worker, from the beginning, under a
-    // group of its own: state is rebuilt on every start, and replayed resource events yield the same signal ids
-    // (the alerter ignores them). Per-partition restore is a later optimisation (see docs/operations.md).
+    // group of its own that never commits: state is rebuilt on every start, and replayed resource events yield the
+    // same signal ids (the alerter ignores them). Per-partition restore is a later optimisation (docs/operations.md).
     this.tableConsumer = await this.opts.eventLog.consume({
-      groupId: `${this.opts.groupId}-table-${randomUUID()}`,
+      groupId: `${this.opts.groupId}-table-${this.opts.instanceId ?? randomUUID()}`,
       topics: [t.resources, t.global],
       fromBeginning: true,
+      commit: false,
       handleBatch: (batch, ctx) => this.handleBatch(batch, ctx.heartbeat),
     });
     this.consumer = await this.opts.eventLog.consume({

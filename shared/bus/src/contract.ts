@@ -149,6 +149,21 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       expect(second.map(text)).toEqual(['r3', 'r4', 'r5']);
     });
 
+    it('with commit: false, every start of the same group reads the whole log again (table readers)', async () => {
+      const topic = await newTopic(1);
+      const groupId = `table-${uid()}`;
+      await send(['t0', 't1', 't2'].map((value) => ({ topic, key: 'prod/ns', value })));
+      const first: ConsumedRecord[] = [];
+      const c1 = await collect(topic, groupId, first, { commit: false });
+      await waitFor('t0..t2 handled', () => first.length === 3);
+      await c1.stop();
+      const second: ConsumedRecord[] = [];
+      const c2 = await collect(topic, groupId, second, { commit: false });
+      await waitFor('t0..t2 again', () => second.length === 3);
+      await c2.stop();
+      expect(second.map(text)).toEqual(['t0', 't1', 't2']);
+    });
+
     it('redelivers a batch whose handler threw, from its first record, and keeps consuming', async () => {
       const topic = await newTopic(1);
       const groupId = `g-${uid()}`;

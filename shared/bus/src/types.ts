@@ -58,6 +58,11 @@ export interface ConsumeOptions {
   /** Where a group with no committed offset starts: the oldest record (true) or the next new one (default). */
   fromBeginning?: boolean;
   /**
+   * Commit offsets after each batch (default true). A table reader that must rebuild its state from the start of
+   * a compacted topic on every start sets it false: with `fromBeginning`, each start then reads the whole log.
+   */
+  commit?: boolean;
+  /**
    * Called per batch; offsets of the batch are committed only after it resolves. If it throws, the batch is retried
    * (with backoff) from the first uncommitted record and the loop keeps running.
    */

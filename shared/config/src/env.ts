@@ -46,8 +46,86 @@ export const envSchema = z.object({
   /** Largest request body accepted, bytes (default 10 MiB). */
   COLLECTOR_BODY_LIMIT: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 
+  // ── Collector source modules (docs/collectors.md). Each can be turned on or off; a module that needs a
+  // path or an address refuses to start, naming the variable, when it is on without one.
+  /** POST /audit/webhook: the kube-apiserver audit webhook backend. */
+  COLLECTOR_AUDIT_WEBHOOK_ENABLED: bool.default(true),
+  /** Tail a kube-apiserver audit log file (JSON lines, rotation-aware); needs COLLECTOR_AUDIT_FILE_PATH. */
+  COLLECTOR_AUDIT_FILE_ENABLED: bool.default(false),
+  COLLECTOR_AUDIT_FILE_PATH: z.string().optional(),
+  /** Kubernetes list+watch of every kind the rules read; on only when a kubeconfig (KUBECONFIG or in-cluster) answers. */
+  COLLECTOR_KUBE_WATCH_ENABLED: bool.default(true),
+  /** Kubeconfig file for the watchers; without it the pod's service account is used when running in a cluster. */
+  KUBECONFIG: z.string().optional(),
+  /** Set by Kubernetes in every pod: its presence means "in a cluster", so the service account is tried. */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  /** Kinds to watch (e.g. "NetworkPolicy,Pod"); empty = every kind the rules read except Lease (see docs). */
+  COLLECTOR_KUBE_KINDS: csv.default([]),
+  /** Each watched kind is relisted this often (seconds) and differences are published: heals missed watch events. */
+  COLLECTOR_KUBE_RESYNC_SECONDS: z.coerce.number().int().min(10).default(600),
+  /** How often a kind whose CRD is not installed is looked for again (seconds). */
+  COLLECTOR_KUBE_CRD_RECHECK_SECONDS: z.coerce.number().int().min(5).default(300),
+  /** POST /flows/ndjson: Hubble or Envoy access-log JSON lines. */
+  COLLECTOR_FLOW_NDJSON_ENABLED: bool.default(true),
+  /** POST /v1/logs: OTLP/HTTP logs (JSON or protobuf) from Istio's OpenTelemetry access-log provider. */
+  COLLECTOR_OTLP_LOGS_ENABLED: bool.default(true),
+  /** Tail a Hubble flow-exporter file (JSON lines); needs COLLECTOR_HUBBLE_FILE_PATH. */
+  COLLECTOR_HUBBLE_FILE_ENABLED: bool.default(false),
+  COLLECTOR_HUBBLE_FILE_PATH: z.string().optional(),
+  /** Stream flows from Hubble Relay's Observer API (GetFlows, follow); needs COLLECTOR_HUBBLE_RELAY_ADDRESS. */
+  COLLECTOR_HUBBLE_RELAY_ENABLED: bool.default(false),
+  /** host:port of Hubble Relay (hubble-relay.kube-system.svc:443 with TLS, :80 without). */
+  COLLECTOR_HUBBLE_RELAY_ADDRESS: z.string().regex(/^[^\s]+:\d+$/, 'host:port').optional(),
+  /** TLS to Relay: the CA that signs its certificate; with CERT/KEY also a client certificate (mTLS). Unset = plaintext. */
+  COLLECTOR_HUBBLE_RELAY_CA_FILE: z.string().optional(),
+  COLLECTOR_HUBBLE_RELAY_CERT_FILE: z.string().optional(),
+  COLLECTOR_HUBBLE_RELAY_KEY_FILE: z.string().optional(),
+  /** Name to verify Relay's certificate against (default: the host of the address). */
+  COLLECTOR_HUBBLE_RELAY_SERVER_NAME: z.string().optional(),
+  /** Identical flows (workloads, port, verdict, mTLS, ...) within this many seconds become one event with a count. */
+  COLLECTOR_FLOW_WINDOW_SECONDS: z.coerce.number().min(0.1).max(300).default(10),
+  /** Most distinct aggregates one flow source holds before it flushes early (bounds memory). */
+  COLLECTOR_FLOW_MAX_AGGREGATES: z.coerce.number().int().min(10).default(10_000),
+  /** POST /certs/envoy (Envoy /certs JSON) and POST /logs/spire (SPIRE / istio-agent log lines). */
+  COLLECTOR_CERT_ENDPOINTS_ENABLED: bool.default(true),
+  /** Tail a SPIRE server/agent or istio-agent log file; needs COLLECTOR_SPIRE_LOG_FILE_PATH. */
+  COLLECTOR_SPIRE_LOG_FILE_ENABLED: bool.default(false),
+  COLLECTOR_SPIRE_LOG_FILE_PATH: z.string().optional(),
+  /** POST /clock/chrony: `chronyc tracking` output from the optional clock-probe DaemonSet. */
+  COLLECTOR_CHRONY_ENDPOINT_ENABLED: bool.default(true),
+  /** Poll node-exporter's timex metrics from an existing Prometheus; needs COLLECTOR_PROMETHEUS_URL. */
+  COLLECTOR_PROMETHEUS_TIMEX_ENABLED: bool.default(false),
+  /** Base URL of the Prometheus HTTP API (e.g. http://prometheus-operated.monitoring.svc:9090). */
+  COLLECTOR_PROMETHEUS_URL: z.string().url().optional(),
+  /** File holding a bearer token for Prometheus (e.g. behind kube-rbac-proxy); never logged. */
+  COLLECTOR_PROMETHEUS_TOKEN_FILE: z.string().optional(),
+  COLLECTOR_PROMETHEUS_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  /** Where file tails keep their offsets (default <ZTV_DATA_DIR>/collector). */
+  COLLECTOR_STATE_DIR: z.string().optional(),
+  /** How often file tails look for new lines, rotation and truncation (ms). */
+  COLLECTOR_FILE_POLL_MS: z.coerce.number().int().min(10).default(500),
+  /** A Kafka send not acknowledged within this many ms is answered 503 and later requests fail fast until it is. */
+  COLLECTOR_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Retry-After (seconds) on a 503 while Kafka does not take events. */
+  COLLECTOR_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(300).default(5),
+  /** Records of timed-out sends the collector remembers (to not produce them twice when the client retries). */
+  COLLECTOR_MAX_IN_DOUBT_RECORDS: z.coerce.number().int().min(100).default(100_000),
+
+  // ── Clock probe (the optional DaemonSet, services/collector/src/probe): posts `chronyc tracking` to the collector.
+  /** The collector's base URL as seen from the node. */
+  PROBE_COLLECTOR_URL: z.string().url().default('https://ztv-collector.ztv.svc:8443'),
+  /** File with the bearer token the probe presents (a projected ServiceAccount token or a mounted Secret). */
+  PROBE_TOKEN_FILE: z.string().optional(),
+  /** The node this probe runs on (the downward API's spec.nodeName). */
+  NODE_NAME: z.string().optional(),
+  PROBE_INTERVAL_SECONDS: z.coerce.number().int().min(5).default(60),
+  /** The chronyc binary (execFile'd with fixed arguments, never through a shell). */
+  PROBE_CHRONYC_PATH: z.string().default('chronyc'),
+
   /** Consumer group ids. */
   RULE_WORKER_GROUP: z.string().default('ztv-rule-worker'),
+  /** This replica's stable name (set from the pod name in deploy/); names the rule-worker's table reader group. */
+  ZTV_INSTANCE_ID: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
   ALERTER_GROUP: z.string().default('ztv-alerter'),
   /** A resolved finding that fires again within this many seconds flaps (stays one incident, no new page). */
   ALERTER_FLAP_WINDOW_SECONDS: z.coerce.number().int().min(0).default(900),
@@ -87,8 +165,6 @@ export const envSchema = z.object({
   ZTV_DATA_DIR: z.string().default('.ztv'),
   OTEL_ENABLED: bool.default(false),
 
-  /** A kubeconfig file for the Kubernetes API; unset: the pod's service account (in-cluster), else ~/.kube/config. */
-  KUBECONFIG: z.string().optional(),
   /**
    * Remediation kill switch: `false` stops every change to the cluster at once (plans and dry runs still run and are
    * recorded; nothing is applied). Applies are allowed only when this and the config file's `remediation.enabled` are on.

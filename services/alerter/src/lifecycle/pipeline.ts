@@ -56,6 +56,15 @@ export class AlertPipeline {
     this.clock = opts.clock ?? (() => new Date());
   }
 
+  /** The Alerter options that run this pipeline: `new Alerter({ ...common, ...pipeline.alerterHooks(15_000) })`. */
+  alerterHooks(tickIntervalMs: number) {
+    return {
+      applySignals: (signals: Signal[]) => this.applyBatch(signals),
+      onTransitions: (jobs: QueuedNotification[]) => this.enqueue(jobs),
+      tick: { intervalMs: tickIntervalMs, run: () => this.tick() },
+    };
+  }
+
   routing(): RoutingConfig | undefined {
     const r = this.opts.routing;
     return typeof r === 'function' ? r() : r;

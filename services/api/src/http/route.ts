@@ -6,6 +6,8 @@ import { ApiError } from './errors';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+/** What a handler may return for a response schema: JSON-serialisable as it, so a Date may stand for a date-time string. */
+export type Wire<T> = T extends string ? string | Date : T extends (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 /** One endpoint as data: the OpenAPI document and the fastify route are both made from it. */
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType> {
@@ -24,7 +26,7 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   status?: number;
   /** Error statuses this route can answer besides 400/401/403/500. */
   errors?: number[];
-  handler(input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal | undefined; req: FastifyRequest; reply: FastifyReply }): Promise<z.input<R>>;
+  handler(input: { params: Out<P>; query: Out<Q>; body: Out<B>; principal: Principal | undefined; req: FastifyRequest; reply: FastifyReply }): Promise<Wire<z.output<R>>>;
 }
 
 // Every spec erased to one shape for the registry (the generic parameters only matter inside defineRoute).

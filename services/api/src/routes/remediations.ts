@@ -1,12 +1,11 @@
 import { ruleById } from '@ztv/rules';
-import { getFinding } from '@ztv/store';
+import { getFinding, getRemediation, listRemediations } from '@ztv/store';
 import type { ApiDeps } from '../deps';
 import { ApiError, badRequest, conflict, notFound } from '../http/errors';
 import { defineRoute, type AnyRoute } from '../http/route';
 import { idParams } from '../schemas/common';
 import { remediationSchema } from '../schemas/findings';
 import { rejectBody, remediationListQuery, remediationListSchema, remediationRequestBody } from '../schemas/misc';
-import { getRemediation, listRemediations } from '@ztv/store';
 import { approve, reject, requestRemediation, type RemediationOutcome } from '../queries/remediations';
 import { actorOf } from './finding-actions';
 import { knownPlaybooks } from './rules';
@@ -15,6 +14,7 @@ function unwrap(outcome: RemediationOutcome, id: string) {
   if (outcome.ok) return outcome.remediation;
   if (outcome.error === 'not_found') throw notFound('remediation', id);
   if (outcome.error === 'unavailable') throw new ApiError(503, 'unavailable', 'the job queue did not accept the remediation job; try again');
+  if (outcome.error !== 'conflict') throw new Error(`unexpected outcome ${outcome.error}`);
   throw conflict(outcome.message, outcome.remediationId ? { remediationId: outcome.remediationId } : undefined);
 }
 

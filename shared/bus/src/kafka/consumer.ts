@@ -174,7 +174,7 @@ export class KafkaConsumerLoop implements Consumer {
       }
     }
     p.resolveOffset(last.offset);
-    await p.commitOffsetsIfNecessary(p.uncommittedOffsets());
+    if (this.opts.commit !== false) await p.commitOffsetsIfNecessary(p.uncommittedOffsets());
   }
 
   /** Waits (heartbeating) for `onAssigned` to succeed, retrying it with backoff; false when stopping meanwhile. */

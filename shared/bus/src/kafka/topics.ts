@@ -42,16 +42,23 @@ export async function ensureKafkaTopics(admin: Admin, specs: TopicSpec[]): Promi
   if (missing.length > 0) {
     // Another process may create the same topics at the same time: kafkajs then reports TOPIC_ALREADY_EXISTS as
     // `false`, and the check below still holds both of us to the same spec.
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.name,
-        numPartitions: s.partitions,
-        // -1: the broker's default.replication.factor.
-        replicationFactor: s.replicationFactor ?? -1,
-        configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-      })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.name,
+          numPartitions: s.partitions,
+          // -1: the broker's default.replication.factor.
+          replicationFactor: s.replicationFactor ?? -1,
+          configEntries: s.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    } catch (err) {
+      // A KRaft broker can answer the metadata request kafkajs sends right after creating a topic with
+      // UNKNOWN_TOPIC_OR_PARTITION while the topic propagates; kafkajs retries only LEADER_NOT_AVAILABLE.
+      if (!isUnknownTopic(err)) throw err;
+    }
+    await waitForLeaders(admin, missing.map((s) => s.name));
   }
   const actual = new Map(
     (
@@ -62,4 +69,24 @@ export async function ensureKafkaTopics(admin: Admin, specs: TopicSpec[]): Promi
     ).map((t) => [t.name, t]),
   );
   for (const spec of specs) assertTopicMatches(spec, actual.get(spec.name));
+}
+
+function isUnknownTopic(err: unknown): boolean {
+  const e = err as { type?: string; cause?: { type?: string } } | undefined;
+  return e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e?.cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || /does not host this topic-partition/.test(String(err));
+}
+
+/** Polls metadata until every partition of every topic has a leader (30 s at most). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: meta } = await admin.fetchTopicMetadata({ topics });
+      if (meta.length === topics.length && meta.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      if (!isUnknownTopic(err) && !/LEADER_NOT_AVAILABLE|leader/i.test(String(err))) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

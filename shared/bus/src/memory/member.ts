@@ -121,7 +121,7 @@ export class MemoryMember implements Consumer, GroupMember {
     try {
       await this.opts.handleBatch({ topic: tp.topic, partition: tp.partition, records }, this.ctx);
       const next = (stored[stored.length - 1]?.offset ?? -1) + 1;
-      this.group.committed.set(key, next);
+      if (this.opts.commit !== false) this.group.committed.set(key, next);
       this.positions.set(key, next);
       this.backoff.delete(key);
     } catch (e) {

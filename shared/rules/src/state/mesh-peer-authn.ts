@@ -67,18 +67,12 @@ export function workloadPeerAuthn(state: ClusterState, config: RulesConfig, ns: 
   return oldest(matching);
 }
 
-/** effectiveMtls, shared by every rule (and every pod with the same labels) after the same event (state.memo). */
-export function effectiveMtls(state: ClusterState, config: RulesConfig, ns: string, labels?: Record<string, string>): EffectiveMtls {
-  const key = `effectiveMtls\n${config.meshRootNamespace}\n${ns}\n${labels ? JSON.stringify(labels) : ''}`;
-  void key; return effectiveMtlsUncached(state, config, ns, labels);
-}
-
 /**
  * The mTLS mode Istio enforces for a workload in `ns` with `labels` (or namespace-wide when `labels` is undefined):
  * workload policy over namespace policy over mesh policy, an UNSET mode inheriting from the next level, and
  * PERMISSIVE when nothing sets a mode. Port-level modes exist only on workload policies.
  */
-function effectiveMtlsUncached(state: ClusterState, config: RulesConfig, ns: string, labels?: Record<string, string>): EffectiveMtls {
+export function effectiveMtls(state: ClusterState, config: RulesConfig, ns: string, labels?: Record<string, string>): EffectiveMtls {
   const workload = labels ? workloadPeerAuthn(state, config, ns, labels) : undefined;
   const levels: [MtlsLink['level'], KubeObject | undefined][] = [
     ['workload', workload],

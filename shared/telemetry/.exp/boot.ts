@@ -1,2 +1,0 @@
-await import('./start');
-await import('./main2');
