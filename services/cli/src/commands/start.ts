@@ -75,6 +75,11 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
       for (const t of transitions) io.stdout(consoleNotification(t));
     },
   });
+  const { ApiServer } = await import('@ztv/api');
+  const { createInProcessJobQueue, createBullMqJobQueue } = await import('@ztv/jobs');
+  const jobs = opts.embedded ? createInProcessJobQueue({ logger }) : createBullMqJobQueue({ redisUrl: env.REDIS_URL, prefix: env.ZTV_QUEUE_PREFIX, logger });
+  shutdown.register('jobs', () => jobs.close());
+  const api = new ApiServer({ env, store, logger, jobs });
   const url = await collector.start();
   shutdown.register('collector', () => collector.stop());
   await worker.start();
@@ -83,7 +88,15 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   shutdown.register('alerter', () => alerter.stop());
   shutdown.installSignalHandlers((code) => process.exit(code));
 
+  const apiUrl = await api.start();
+  shutdown.register('api', () => api.stop());
+  // A fresh admin token each start, printed once: the embedded dashboard's way in.
+  const { createApiToken } = await import('@ztv/store');
+  const admin = await createApiToken(store.db, { name: `start-admin-${new Date().toISOString()}`, role: 'admin' });
+
   io.stdout(`ztv is running${opts.embedded ? ' (embedded: PGlite + in-memory event log)' : ''}.`);
+  io.stdout(`  dashboard:     ${dashboardUrl(apiUrl)}/`);
+  io.stdout(`  admin token (shown once): ${admin.token}`);
   io.stdout(`  audit webhook: POST ${url}/audit/webhook`);
   if (generated) io.stdout(`  ingest token (shown once): ${generated}`);
   io.stdout('  stop with Ctrl-C');
@@ -124,4 +137,9 @@ async function clusterReachable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A bound address as a person would open it: 0.0.0.0 / :: become localhost. */
+function dashboardUrl(address: string): string {
+  return address.replace('://0.0.0.0', '://127.0.0.1').replace('://[::]', '://127.0.0.1');
 }
