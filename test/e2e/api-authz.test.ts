@@ -42,10 +42,12 @@ describe('API authorization', () => {
     else expect(res).toMatchObject({ status: 403, body: { error: 'forbidden' } });
   });
 
-  it('lists every mutating endpoint above in the OpenAPI document with the same role', () => {
-    const documentedMutations = documented.filter((d) => d.method !== 'GET');
-    expect(documentedMutations.map((d) => `${d.method} ${d.role}`).sort()).toEqual(
-      mutating.map(([method, , needs]) => `${method} ${needs}`).sort(),
+  it('covers every mutating endpoint of the OpenAPI document, with the role it documents', () => {
+    // POST /api/v1/query reads only (a read-only transaction as ztv_reader): any role may call it.
+    const documentedMutations = documented.filter((d) => d.method !== 'GET' && d.path !== '/api/v1/query');
+    const normalise = (path: string) => path.replace(/\/(fnd|sil|rem|tok|x)_missing/g, '/{id}');
+    expect(documentedMutations.map((d) => `${d.method} ${normalise(d.path)} ${d.role}`).sort()).toEqual(
+      mutating.map(([method, path, needs]) => `${method} ${normalise(path)} ${needs}`).sort(),
     );
   });
 

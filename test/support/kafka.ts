@@ -86,3 +86,69 @@ async function useExisting(brokers: string[]): Promise<KafkaHandle> {
   }
   return { brokers, stop: async () => undefined };
 }
+
+/** A broker only one test uses, which it may stop and start again (same ports, same data). */
+export interface PrivateBroker {
+  brokers: string[];
+  /** Controlled shutdown (SIGTERM); the data directory stays. */
+  stop(): Promise<void>;
+  /** Starts the stopped broker again on the same ports and data, and waits until it answers. */
+  start(): Promise<void>;
+  /** Stops it if running and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A second, private single-node KRaft broker, for a test that stops Kafka: stopping the run's shared broker would
+ * break every other test file running at the same time. Always a fresh broker (KAFKA_BROKERS is not used).
+ */
+export async function startPrivateBroker(): Promise<PrivateBroker> {
+  await requireJava();
+  const classpath = await kafkaClasspath();
+  const [port = 0, controllerPort = 0] = await freePorts(2);
+  const layout: BrokerLayout = { dir: await mkdtemp(join(tmpdir(), 'ztv-kafka-private-')), port, controllerPort };
+  const brokers = [`127.0.0.1:${layout.port}`];
+  await writeBrokerConfig(layout);
+  await formatStorage(classpath, layout);
+  let child: ReturnType<typeof spawnBroker> | undefined;
+  const killOnExit = (): void => void child?.kill('SIGKILL');
+  process.on('exit', killOnExit);
+
+  const stop = async (): Promise<void> => {
+    if (child) await stopChild(child);
+    child = undefined;
+  };
+  const start = async (): Promise<void> => {
+    if (child) return;
+    const c = spawnBroker(classpath, layout, { detached: false });
+    child = c;
+    let gone = false;
+    const exit = exited(c).then(() => (gone = true));
+    try {
+      await Promise.race([
+        waitForBroker(brokers, Date.now() + START_DEADLINE_MS, () => gone),
+        exit.then(() => Promise.reject(new Error(`the private Kafka broker exited (code ${c.exitCode ?? c.signalCode})`))),
+      ]);
+    } catch (e) {
+      await stop();
+      throw new Error(`private Kafka did not start: ${e instanceof Error ? e.message : String(e)}\n${await logTail(layout)}`, { cause: e });
+    }
+  };
+  try {
+    await start();
+  } catch (e) {
+    process.off('exit', killOnExit);
+    await rm(layout.dir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    brokers,
+    stop,
+    start,
+    async destroy() {
+      await stop();
+      process.off('exit', killOnExit);
+      await rm(layout.dir, { recursive: true, force: true });
+    },
+  };
+}

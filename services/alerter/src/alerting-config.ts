@@ -3,26 +3,28 @@ import { NotifyConfigError, parseRoutingConfig, type RoutingConfig } from './not
 import { parseYamlDocument } from './notify/config';
 
 /**
- * The routing tree and receivers: the `alerting:` section of the YAML config file (ZTV_CONFIG_FILE), next to the
- * rule-worker's `rules:`. Undefined when there is no file or no section: findings are still recorded, nobody is told.
- * A bad section fails start-up with every problem named by its path (`alerting.route.routes[1].match_re...`).
+ * The routing tree and receivers: the top-level `route` and `receivers` of the YAML config file (ZTV_CONFIG_FILE),
+ * laid out as in an alertmanager.yml so those two keys can be copied across; the file's other sections (`rules:`)
+ * belong to other services. Undefined when there is no file or no `route`: findings are still recorded, nobody is
+ * told. A bad section fails start-up with every problem named by its path (`route.routes[1].match_re.namespace: …`).
  */
 export function loadRoutingConfig(
   configFile: string | undefined,
   readFile: (path: string) => string = (p) => readFileSync(p, 'utf8'),
 ): RoutingConfig | undefined {
   if (!configFile) return undefined;
-  const doc = parseYamlDocument(readFile(configFile)) as Record<string, unknown> | null;
-  if (doc !== null && typeof doc === 'object' && ('route' in doc || 'receivers' in doc) && !('alerting' in doc)) {
-    throw new NotifyConfigError([`${configFile}: route and receivers belong under "alerting:"`]);
-  }
-  const section = doc && typeof doc === 'object' ? doc.alerting : undefined;
-  if (section === undefined || section === null) return undefined;
+  const doc = parseYamlDocument(readFile(configFile));
+  const section = doc !== null && typeof doc === 'object' ? (doc as Record<string, unknown>) : {};
+  if ('alerting' in section)
+    throw new NotifyConfigError([
+      `${configFile}: alerting: route and receivers go at the top level, as in alertmanager.yml`,
+    ]);
+  if (section.route === undefined && section.receivers === undefined) return undefined;
   try {
     return parseRoutingConfig(section);
   } catch (err) {
     if (err instanceof NotifyConfigError)
-      throw new NotifyConfigError(err.issues.map((i) => `${configFile}: alerting.${i}`));
+      throw new NotifyConfigError(err.issues.map((i) => `${configFile}: ${i}`));
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerEvaluate } from './commands/evaluate';
+import { registerOperateCommands } from './commands/operate';
 import { registerServices } from './commands/services';
 import { registerStart } from './commands/start';
 import { UsageError, type Io } from './io';
@@ -17,6 +18,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   registerEvaluate(program, io);
   registerServices(program, io);
   registerStart(program, io);
+  registerOperateCommands(program, io);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return io.exitCode;

@@ -21,7 +21,11 @@ export const remediationConfigSchema = z.strictObject({
   /** Kill switch in the file; REMEDIATION_ENABLED=false in the environment turns applies off as well. */
   enabled: z.boolean().default(true),
   /** An `approve` plan nobody approved within this many seconds expires (default 24 h). */
-  approvalTtlSeconds: z.number().int().min(60).default(24 * 3600),
+  approvalTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .default(24 * 3600),
   /**
    * Namespaces no playbook ever changes (default: the Kubernetes system namespaces, the mesh root namespace from
    * MESH_ROOT_NAMESPACE, SPIRE's and ztv's own). Setting the list replaces the default.
@@ -43,7 +47,10 @@ export const remediationConfigSchema = z.strictObject({
    * opt-in) and the playbook, when it should differ from the one the rule's catalogue entry names.
    */
   rules: z
-    .record(z.string(), z.strictObject({ mode: z.enum(remediationModes).default('dry-run'), playbook: z.string().optional() }))
+    .record(
+      z.string(),
+      z.strictObject({ mode: z.enum(remediationModes).default('dry-run'), playbook: z.string().optional() }),
+    )
     .default({}),
 });
 export type RemediationConfig = z.output<typeof remediationConfigSchema>;
@@ -68,7 +75,9 @@ export interface RemediatorSettings {
 }
 
 export function defaultProtectedNamespaces(meshRootNamespace: string): string[] {
-  return [...new Set(['kube-system', 'kube-public', 'kube-node-lease', meshRootNamespace, 'spire-system', 'ztv-system'])];
+  return [
+    ...new Set(['kube-system', 'kube-public', 'kube-node-lease', meshRootNamespace, 'spire-system', 'ztv']),
+  ];
 }
 
 export class RemediationConfigError extends Error {
@@ -87,7 +96,9 @@ export function remediatorSettings(
 ): RemediatorSettings {
   const r = remediationConfigSchema.safeParse(section ?? {});
   if (!r.success)
-    throw new RemediationConfigError(r.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`));
+    throw new RemediationConfigError(
+      r.error.issues.map((i) => `${[where, ...i.path.map(String)].join('.')}: ${i.message}`),
+    );
   const c = r.data;
   return {
     enabled: env.REMEDIATION_ENABLED && c.enabled,

@@ -17,18 +17,29 @@ export interface ObjectDiff {
 }
 
 // Server-maintained fields that change on every write, or that a playbook never sets: not part of what a person reviews.
-const volatileMetadata = ['managedFields', 'resourceVersion', 'generation', 'creationTimestamp', 'uid', 'selfLink'];
+const volatileMetadata = [
+  'managedFields',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'uid',
+  'selfLink',
+];
 
 /** The object as a person reviews it: plain JSON, no status, no server bookkeeping. */
 export function reviewable(o: KubeObject): Record<string, unknown> {
-  const copy = JSON.parse(JSON.stringify(o)) as Record<string, unknown> & { metadata?: Record<string, unknown> };
+  const copy = JSON.parse(JSON.stringify(o)) as Record<string, unknown> & {
+    metadata?: Record<string, unknown>;
+  };
   delete copy.status;
   for (const k of volatileMetadata) delete copy.metadata?.[k];
   return copy;
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const segment = (key: string) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const segment = (key: string) =>
+  /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
 
 /**
  * Field-level changes from `before` to `after`. Maps are walked key by key; lists are compared whole, as server-side

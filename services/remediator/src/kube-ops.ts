@@ -15,7 +15,13 @@ export interface KubeObject {
     annotations?: Record<string, string>;
     resourceVersion?: string;
     generation?: number;
-    ownerReferences?: { kind: string; name: string; controller?: boolean }[];
+    ownerReferences?: {
+      apiVersion?: string;
+      kind: string;
+      name: string;
+      uid?: string;
+      controller?: boolean;
+    }[];
     managedFields?: { manager?: string; operation?: string }[];
     [key: string]: unknown;
   };
@@ -80,7 +86,10 @@ export class KubeOps {
 
   /** Server-side apply as ztv-remediator, never forced: ztv applies only objects it owns (see docs/remediation.md). */
   async apply(obj: KubeObject, opts: { dryRun: boolean }): Promise<KubeObject> {
-    const out = await serverSideApply(this.kube.objects, obj as KubernetesObject, { fieldManager, dryRun: opts.dryRun });
+    const out = await serverSideApply(this.kube.objects, obj as KubernetesObject, {
+      fieldManager,
+      dryRun: opts.dryRun,
+    });
     return { ...plain<KubeObject>(out), apiVersion: obj.apiVersion, kind: obj.kind };
   }
 
@@ -88,7 +97,11 @@ export class KubeOps {
    * JSON merge patch (RFC 7386) of someone else's object, recorded as ztv-remediator's Update. A resourceVersion in
    * `patch.metadata` is a precondition: the object changed since it was read → KubeConflictError (retried).
    */
-  async mergePatch(ref: ObjectRef, patch: Record<string, unknown>, opts: { dryRun: boolean }): Promise<KubeObject> {
+  async mergePatch(
+    ref: ObjectRef,
+    patch: Record<string, unknown>,
+    opts: { dryRun: boolean },
+  ): Promise<KubeObject> {
     const metadata = (patch.metadata ?? {}) as Record<string, unknown>;
     const body = {
       ...patch,

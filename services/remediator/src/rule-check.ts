@@ -48,7 +48,9 @@ export function ruleViolations(
   });
   const engine = new RuleEngine({ rules, config, cluster: 'remediator', clock: () => now });
   const ns: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
-  const withNamespace = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace) ? objects : [ns, ...objects];
+  const withNamespace = objects.some((o) => o.kind === 'Namespace' && o.metadata.name === namespace)
+    ? objects
+    : [ns, ...objects];
   for (const e of resourceEvents(withNamespace, 'remediator', now)) engine.load(e);
   return engine
     .snapshot()

@@ -22,8 +22,9 @@ export const jobCatalog = {
   'notify.deliver': {
     job: 'notify.deliver',
     schema: notifyDeliverPayload,
-    // 10 attempts over roughly half an hour (2 s, 4 s, … capped at 10 min): rides out a Slack/PagerDuty incident.
-    attempts: 10,
+    // 21 attempts (2 s, 4 s, … capped at 10 min, jitter taking up to half off): at least an hour of retries even with
+    // the most jitter (≈95 min typically), so a receiver that is down for an hour loses nothing (issue 5).
+    attempts: 21,
     backoff: { delayMs: 2_000, maxDelayMs: 10 * 60_000, jitter: 0.5 },
   },
   /** Run a remediation playbook (dry-run, approved or automatic). */

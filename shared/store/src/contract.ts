@@ -14,6 +14,7 @@ import {
 } from './contract/support';
 import { queryContract } from './contract/queries';
 import { viewContract } from './contract/views';
+import { alertingContract } from './contract/alerting';
 
 export type { ContractStore, MakeStore, ContractOptions } from './contract/support';
 
@@ -252,5 +253,6 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
 
     queryContract(db);
     viewContract(db, options);
+    alertingContract(db);
   });
 }

@@ -52,7 +52,6 @@ export {
 } from './findings/changes';
 export {
   insertNotifications,
-  markNotificationsEnqueued,
   outboxNotifications,
   dropNotifications,
   latestNotificationKinds,

@@ -1,11 +1,10 @@
 import type { Signal } from '@ztv/events';
-import type { JobQueue } from '@ztv/jobs';
+import { JobPayloadError, type JobQueue } from '@ztv/jobs';
 import {
   activeSilences,
   applySignals,
   latestNotificationKinds,
   insertNotifications,
-  markNotificationsEnqueued,
   personChangesToNotify,
   recordedChanges,
   resolveQuiet,
@@ -33,7 +32,7 @@ export interface AlertPipelineOptions {
   clock?: () => Date;
   /** What people did through the API is notified while it is younger than this (default 24 h). */
   personChangeWindowMs?: number;
-  /** Outbox rows younger than this are left to the batch that wrote them (default 30 s). */
+  /** Outbox rows younger than this are left to the batch that wrote them (default 60 s). */
   outboxGraceMs?: number;
 }
 
@@ -75,31 +74,35 @@ export class AlertPipeline {
     const now = this.clock();
     return this.opts.db.transaction(async (tx) => {
       const marked = markSilenced(signals, await activeSilences(tx, now));
-      const transitions = await applySignals(tx, marked, { now, flapWindowSeconds: this.opts.flapWindowSeconds });
+      const transitions = await applySignals(tx, marked, {
+        now,
+        flapWindowSeconds: this.opts.flapWindowSeconds,
+      });
       return this.record(tx, await recordedChanges(tx, transitions));
     });
   }
 
   /**
-   * Queues the jobs (BullMQ drops ids it already holds) and marks their outbox rows. Throws if the queue refuses: the
-   * batch is then not committed, and the outbox sweep enqueues whatever the retried batch no longer plans.
+   * Queues the jobs (BullMQ drops ids it already holds). Throws if the queue refuses: the batch's offsets are then not
+   * committed, and the outbox sweep enqueues whatever the retried batch (already applied) no longer plans.
    */
   async enqueue(jobs: readonly QueuedNotification[]): Promise<void> {
     if (jobs.length === 0) return;
     for (let i = 0; i < jobs.length; i += enqueueConcurrency) {
       await Promise.all(
-        jobs
-          .slice(i, i + enqueueConcurrency)
-          .map((j) =>
-            this.opts.jobs.enqueue('notify.deliver', j.payload, { jobId: j.jobId, ...(j.delayMs > 0 ? { delayMs: j.delayMs } : {}) }),
-          ),
+        jobs.slice(i, i + enqueueConcurrency).map((j) =>
+          this.opts.jobs
+            .enqueue('notify.deliver', j.payload, {
+              jobId: j.jobId,
+              ...(j.delayMs > 0 ? { delayMs: j.delayMs } : {}),
+            })
+            .catch((err: unknown) => {
+              // A payload the queue refuses would fail the batch forever; the outbox sweep drops its row instead.
+              if (!(err instanceof JobPayloadError)) throw err;
+              this.log.error({ jobId: j.jobId, error: err.message }, 'notification refused by the job queue');
+            }),
+        ),
       );
-    }
-    try {
-      await markNotificationsEnqueued(this.opts.db, jobs.map((j) => j.jobId), this.clock());
-    } catch (err) {
-      // The jobs are queued; an unmarked row only costs the sweep a no-op enqueue.
-      this.log.warn({ err, jobs: jobs.length }, 'marking notifications enqueued failed');
     }
   }
 
@@ -113,7 +116,12 @@ export class AlertPipeline {
       const quiet: Transition[] = await resolveQuiet(tx, now);
       const silenced = await syncSilences(tx, now, this.appliedSilences);
       const jobs = await this.record(tx, await recordedChanges(tx, [...quiet, ...silenced.transitions]));
-      return { jobs, activeIds: silenced.activeIds, quiet: quiet.length, silenced: silenced.transitions.length };
+      return {
+        jobs,
+        activeIds: silenced.activeIds,
+        quiet: quiet.length,
+        silenced: silenced.transitions.length,
+      };
     });
     this.appliedSilences = housekeeping.activeIds;
     await this.enqueue(housekeeping.jobs);
@@ -126,11 +134,16 @@ export class AlertPipeline {
 
     const routing = this.routing();
     const recovered = routing
-      ? await sweepOutbox({ ...this.opts, routing, now, graceMs: this.opts.outboxGraceMs ?? 30_000 })
+      ? await sweepOutbox({ ...this.opts, routing, now, graceMs: this.opts.outboxGraceMs ?? 60_000 })
       : 0;
     if (housekeeping.quiet || housekeeping.silenced || people.length || recovered)
       this.log.info(
-        { quietResolved: housekeeping.quiet, silenceChanges: housekeeping.silenced, personNotifications: people.length, recovered },
+        {
+          quietResolved: housekeeping.quiet,
+          silenceChanges: housekeeping.silenced,
+          personNotifications: people.length,
+          recovered,
+        },
         'alerter tick',
       );
   }
@@ -139,7 +152,9 @@ export class AlertPipeline {
   private async record(tx: Database, changes: RecordedChange[]): Promise<QueuedNotification[]> {
     const routing = this.routing();
     if (!routing || changes.length === 0) return [];
-    const needHistory = changes.filter((c) => c.kind !== 'opened' && c.kind !== 'reopened').map((c) => c.finding.id);
+    const needHistory = changes
+      .filter((c) => c.kind !== 'opened' && c.kind !== 'reopened')
+      .map((c) => c.finding.id);
     const latest: Map<string, NotificationKind> = needHistory.length
       ? await latestNotificationKinds(tx, needHistory)
       : new Map();

@@ -1,5 +1,5 @@
 import {
-  notifyDeliverPayload,
+  notifiedFinding as notifiedFindingSchema,
   type NotificationKind,
   type NotifiedFinding,
   type NotifyDeliverPayload,
@@ -64,7 +64,8 @@ export function planNotifications(
 ): NotificationPlan {
   const plan: NotificationPlan = { rows: [], jobs: [], invalid: [] };
   for (const c of changes) {
-    const kind: NotificationKind = c.kind === 'resolved' ? 'resolve' : c.kind === 'acknowledged' ? 'acknowledge' : 'trigger';
+    const kind: NotificationKind =
+      c.kind === 'resolved' ? 'resolve' : c.kind === 'acknowledged' ? 'acknowledge' : 'trigger';
     const wants = (receiver: string) => {
       const previous = latest.get(receiverKey(c.finding.id, receiver));
       if (c.kind === 'opened' || c.kind === 'reopened') return true;
@@ -72,8 +73,12 @@ export function planNotifications(
       if (c.kind === 'resolved') return told(previous);
       return previous === 'trigger';
     };
+    const finding = notifiedFinding(c.finding);
+    // The snapshot is the only part of a payload that comes from data (the rest is the routing config): check it once
+    // per change, so a finding the job schema refuses is reported here instead of failing the batch at enqueue.
+    const valid = notifiedFindingSchema.safeParse(finding);
     const deliveries = planDeliveries(routing, {
-      finding: notifiedFinding(c.finding),
+      finding,
       kind,
       transitionSeq: c.eventId,
       at: c.at.toISOString(),
@@ -84,9 +89,11 @@ export function planNotifications(
     for (const d of deliveries) {
       if (!wants(d.payload.receiver)) continue;
       chosen.add(d.payload.receiver);
-      const valid = notifyDeliverPayload.safeParse(d.payload);
       if (!valid.success) {
-        plan.invalid.push({ jobId: d.jobId, reason: valid.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        plan.invalid.push({
+          jobId: d.jobId,
+          reason: valid.error.issues.map((i) => `finding.${i.path.join('.')}: ${i.message}`).join('; '),
+        });
         continue;
       }
       plan.rows.push({
@@ -99,7 +106,11 @@ export function planNotifications(
         jobId: d.jobId,
         createdAt: c.at,
       });
-      plan.jobs.push({ jobId: d.jobId, payload: d.payload, delayMs: kind === 'trigger' ? d.route.groupWaitMs : 0 });
+      plan.jobs.push({
+        jobId: d.jobId,
+        payload: d.payload,
+        delayMs: kind === 'trigger' ? d.route.groupWaitMs : 0,
+      });
     }
     for (const receiver of chosen) latest.set(receiverKey(c.finding.id, receiver), kind);
   }

@@ -4,7 +4,11 @@ import type { Silence } from '@ztv/store';
 import { markSilenced } from './silenced';
 
 function sig(over: Partial<Signal> & { namespace?: string } = {}): Signal {
-  const subject = { namespace: over.namespace ?? 'payments', kind: 'Namespace', name: over.namespace ?? 'payments' };
+  const subject = {
+    namespace: over.namespace ?? 'payments',
+    kind: 'Namespace',
+    name: over.namespace ?? 'payments',
+  };
   const fingerprint = findingFingerprint(over.ruleId ?? 'netpol-allow-all', 'prod', subject);
   return {
     signalId: signalIdOf('netpol-allow-all', fingerprint, 'e1', 'firing'),
@@ -45,7 +49,12 @@ describe('markSilenced', () => {
 
   it('marks firing signals that every matcher of a silence matches', () => {
     const [hit, critical, other, rule] = markSilenced(
-      [sig({ namespace: 'team-a' }), sig({ namespace: 'team-a', severity: 'critical' }), sig({ namespace: 'payments' }), sig({ ruleId: 'flow-plaintext' })],
+      [
+        sig({ namespace: 'team-a' }),
+        sig({ namespace: 'team-a', severity: 'critical' }),
+        sig({ namespace: 'payments' }),
+        sig({ ruleId: 'flow-plaintext' }),
+      ],
       silences,
     );
     expect(hit?.suppressedBy).toBe('silence:sil_a');
@@ -56,7 +65,11 @@ describe('markSilenced', () => {
 
   it('anchors regular expressions, keeps a rule exception, and leaves resolved signals alone', () => {
     const [anchored, excepted, resolved] = markSilenced(
-      [sig({ namespace: 'my-team-a' }), sig({ namespace: 'team-a', suppressedBy: 'exc-1' }), sig({ namespace: 'team-a', transition: 'resolved' })],
+      [
+        sig({ namespace: 'my-team-a' }),
+        sig({ namespace: 'team-a', suppressedBy: 'exc-1' }),
+        sig({ namespace: 'team-a', transition: 'resolved' }),
+      ],
       silences,
     );
     expect(anchored?.suppressedBy).toBeUndefined();

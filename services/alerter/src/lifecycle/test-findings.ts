@@ -31,6 +31,17 @@ export function findingRow(over: Partial<Finding> = {}): Finding {
   };
 }
 
-export function change(kind: RecordedChange['kind'], eventId: number, over: Partial<RecordedChange> = {}): RecordedChange {
-  return { kind, eventId, at: new Date('2025-11-26T10:05:00.000Z'), actor: 'alerter', finding: findingRow(), ...over };
+export function change(
+  kind: RecordedChange['kind'],
+  eventId: number,
+  over: Partial<RecordedChange> = {},
+): RecordedChange {
+  return {
+    kind,
+    eventId,
+    at: new Date('2025-11-26T10:05:00.000Z'),
+    actor: 'alerter',
+    finding: findingRow(),
+    ...over,
+  };
 }

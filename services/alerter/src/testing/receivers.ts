@@ -5,21 +5,40 @@ import { startTestServer, type ReceivedRequest } from '../notify/test-server';
 // The documented request shapes, as a real receiver would check them. Strict objects: a key the API does not define
 // is a bug in what we send.
 
-const plainText = z.strictObject({ type: z.literal('plain_text'), text: z.string().min(1), emoji: z.boolean().optional() });
-const mrkdwn = z.strictObject({ type: z.literal('mrkdwn'), text: z.string().min(1).max(3000), verbatim: z.boolean().optional() });
+const plainText = z.strictObject({
+  type: z.literal('plain_text'),
+  text: z.string().min(1),
+  emoji: z.boolean().optional(),
+});
+const mrkdwn = z.strictObject({
+  type: z.literal('mrkdwn'),
+  text: z.string().min(1).max(3000),
+  verbatim: z.boolean().optional(),
+});
 const textObject = z.union([plainText, mrkdwn]);
 /** Block Kit (api.slack.com/reference/block-kit/blocks): the block types ztv uses, with their documented limits. */
 const slackBlock = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('header'), text: plainText.refine((t) => t.text.length <= 150, 'header text ≤ 150'), block_id: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('header'),
+    text: plainText.refine((t) => t.text.length <= 150, 'header text ≤ 150'),
+    block_id: z.string().optional(),
+  }),
   z
     .strictObject({
       type: z.literal('section'),
       text: textObject.optional(),
-      fields: z.array(textObject.refine((t) => t.text.length <= 2000, 'field text ≤ 2000')).max(10).optional(),
+      fields: z
+        .array(textObject.refine((t) => t.text.length <= 2000, 'field text ≤ 2000'))
+        .max(10)
+        .optional(),
       block_id: z.string().optional(),
     })
     .refine((b) => b.text !== undefined || b.fields !== undefined, 'a section needs text or fields'),
-  z.strictObject({ type: z.literal('context'), elements: z.array(textObject).min(1).max(10), block_id: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('context'),
+    elements: z.array(textObject).min(1).max(10),
+    block_id: z.string().optional(),
+  }),
   z.strictObject({
     type: z.literal('actions'),
     elements: z
@@ -62,7 +81,9 @@ export const pagerDutyEventV2 = z.discriminatedUnion('event_action', [
       class: z.string().optional(),
       custom_details: z.record(z.string(), z.unknown()).optional(),
     }),
-    images: z.array(z.strictObject({ src: z.url(), href: z.url().optional(), alt: z.string().optional() })).optional(),
+    images: z
+      .array(z.strictObject({ src: z.url(), href: z.url().optional(), alt: z.string().optional() }))
+      .optional(),
     links: z.array(z.strictObject({ href: z.url(), text: z.string().optional() })).optional(),
     client: z.string().optional(),
     client_url: z.url().optional(),
@@ -107,8 +128,16 @@ export async function startCheckedReceiver<T>(schema: z.ZodType<T>, ok: { status
       invalid = `not JSON: ${(err as Error).message}`;
     }
     const answer = invalid ? { status: 400 } : (script.shift() ?? { status: ok.status });
-    requests.push({ ...req, ...(parsed !== undefined ? { parsed } : {}), ...(invalid ? { invalid } : {}), answered: answer.status });
-    const body = answer.status === ok.status ? ok.body : JSON.stringify({ status: 'error', message: invalid ?? 'scripted' });
+    requests.push({
+      ...req,
+      ...(parsed !== undefined ? { parsed } : {}),
+      ...(invalid ? { invalid } : {}),
+      answered: answer.status,
+    });
+    const body =
+      answer.status === ok.status
+        ? ok.body
+        : JSON.stringify({ status: 'error', message: invalid ?? 'scripted' });
     res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers }).end(body);
   });
   return {
@@ -121,6 +150,10 @@ export async function startCheckedReceiver<T>(schema: z.ZodType<T>, ok: { status
   };
 }
 
-export const startSlackReceiver = () => startCheckedReceiver(slackWebhookMessage, { status: 200, body: 'ok' });
+export const startSlackReceiver = () =>
+  startCheckedReceiver(slackWebhookMessage, { status: 200, body: 'ok' });
 export const startPagerDutyReceiver = () =>
-  startCheckedReceiver(pagerDutyEventV2, { status: 202, body: '{"status":"success","message":"Event processed"}' });
+  startCheckedReceiver(pagerDutyEventV2, {
+    status: 202,
+    body: '{"status":"success","message":"Event processed"}',
+  });

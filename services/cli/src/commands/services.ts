@@ -7,6 +7,8 @@ export function registerServices(program: Command, _io: Io): void {
     ['collector', 'audit webhook and ingest endpoints → Kafka'],
     ['rule-worker', 'evaluate events against the rule pack → signals'],
     ['alerter', 'signals → findings in Postgres, notifications'],
+    ['remediator', 'remediation playbooks through the Kubernetes API'],
+    ['api', 'HTTP API, read-only SQL and the dashboard'],
   ] as const) {
     program
       .command(name)

@@ -14,7 +14,11 @@ export function acceptText(scope: FastifyInstance, types: string[] = TEXT_TYPES)
   }
 }
 
-const name = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9._]{0,251}[A-Za-z0-9])?$/, 'a Kubernetes name').optional();
+const name = z
+  .string()
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'a Kubernetes name (lower-case letters, digits, "-" and ".")')
+  .optional();
 
 /** Where a pushed document came from: query parameters the pushing agent sets. */
 export const originQuery = z.object({

@@ -9,7 +9,8 @@ interface State {
 /** `ztv-allow-dns-egress`: every pod of the namespace may reach cluster DNS on UDP and TCP 53. Resolves netpol-dns-egress-blocked. */
 export const allowDnsEgress: Playbook<State> = {
   id: 'allow-dns-egress',
-  describe: 'Applies NetworkPolicy ztv-allow-dns-egress: every pod may reach cluster DNS on UDP 53 and TCP 53.',
+  describe:
+    'Applies NetworkPolicy ztv-allow-dns-egress: every pod may reach cluster DNS on UDP 53 and TCP 53.',
   targets: namespaceTarget,
   read: async (ctx) => ({ namespace: await ctx.kube.read(namespaceRef(ctx.target.namespace!)) }),
   precheck: (ctx, state) => ({

@@ -19,7 +19,10 @@ const allowNothing = (ctx: PlaybookContext): KubeObject => ({
 /** ALLOW policies with at least one rule: once allow-nothing is in place, the only requests that get through. */
 function allowPolicies(policies: KubeObject[]): string[] {
   return policies
-    .filter((p) => (p.spec?.action ?? 'ALLOW') === 'ALLOW' && Array.isArray(p.spec?.rules) && p.spec.rules.length > 0)
+    .filter(
+      (p) =>
+        (p.spec?.action ?? 'ALLOW') === 'ALLOW' && Array.isArray(p.spec?.rules) && p.spec.rules.length > 0,
+    )
     .map((p) => {
       const selector = p.spec?.selector?.matchLabels;
       return `${p.metadata.name} (${p.spec?.rules.length} rule(s)${selector ? `, selects ${JSON.stringify(selector)}` : ', namespace-wide'})`;
@@ -33,7 +36,8 @@ function allowPolicies(policies: KubeObject[]): string[] {
  */
 export const applyAuthzAllowNothing: Playbook<State> = {
   id: 'apply-authz-allow-nothing',
-  describe: 'Applies AuthorizationPolicy ztv-allow-nothing (spec {}): only requests an ALLOW policy matches get through.',
+  describe:
+    'Applies AuthorizationPolicy ztv-allow-nothing (spec {}): only requests an ALLOW policy matches get through.',
   targets: namespaceTarget,
   async read(ctx) {
     const ns = ctx.target.namespace!;
@@ -46,17 +50,27 @@ export const applyAuthzAllowNothing: Playbook<State> = {
     const ns = ctx.target.namespace!;
     if (!state.namespace) return { refusals: [`namespace ${ns} does not exist`], notes: [] };
     const allow = allowPolicies(state.policies.filter((p) => p.metadata.name !== 'ztv-allow-nothing'));
-    if (allow.length) return { refusals: [], notes: [`the only way in will be these ALLOW policies: ${allow.join(', ')}`] };
+    if (allow.length)
+      return { refusals: [], notes: [`the only way in will be these ALLOW policies: ${allow.join(', ')}`] };
     const none = `no ALLOW policy in ${ns}: every request to its workloads will be denied`;
-    return ctx.mode === 'auto' ? { refusals: [`${none}; not done automatically, approve it explicitly`], notes: [] } : { refusals: [], notes: [none] };
+    return ctx.mode === 'auto'
+      ? { refusals: [`${none}; not done automatically, approve it explicitly`], notes: [] }
+      : { refusals: [], notes: [none] };
   },
-  plan: (ctx) => [{ type: 'apply', object: allowNothing(ctx), why: 'deny every request no ALLOW policy matches' }],
+  plan: (ctx) => [
+    { type: 'apply', object: allowNothing(ctx), why: 'deny every request no ALLOW policy matches' },
+  ],
   async verify(ctx) {
     const { object, checks } = await readBack(ctx.kube, allowNothing(ctx));
     const spec = object?.spec ?? {};
     checks.push({
       check: 'the policy is allow-nothing (no rules, no selector, action ALLOW)',
-      ok: !!object && !spec.rules?.length && !spec.selector && !spec.targetRef && (spec.action ?? 'ALLOW') === 'ALLOW',
+      ok:
+        !!object &&
+        !spec.rules?.length &&
+        !spec.selector &&
+        !spec.targetRef &&
+        (spec.action ?? 'ALLOW') === 'ALLOW',
     });
     return verification(checks);
   },

@@ -51,7 +51,8 @@ export const applyDefaultDeny: Playbook<State> = {
       : [];
     // Policies add up: an allow-everything policy next to the deny-all leaves the namespace open.
     const after = remaining(ctx, [...others, ...desired(ctx)]);
-    if (after.length) notes.push(`default deny will not hold until other policies change: ${after.join('; ')}`);
+    if (after.length)
+      notes.push(`default deny will not hold until other policies change: ${after.join('; ')}`);
     return { refusals: [], notes };
   },
   plan: (ctx) =>
@@ -71,7 +72,9 @@ export const applyDefaultDeny: Playbook<State> = {
     checks.push({
       check: `netpol-default-deny-missing no longer fires for namespace ${ctx.target.namespace}`,
       ok: still.length === 0,
-      detail: still.length ? still.join('; ') : `policies now: ${policies.map((p) => p.metadata.name).join(', ')}`,
+      detail: still.length
+        ? still.join('; ')
+        : `policies now: ${policies.map((p) => p.metadata.name).join(', ')}`,
     });
     return verification(checks);
   },

@@ -13,12 +13,6 @@ export function namespaceTarget(finding: FindingRef): TargetResult {
 }
 
 export const namespaceRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Namespace', name });
-export const networkPolicyRef = (namespace: string, name: string): ObjectRef => ({
-  apiVersion: 'networking.k8s.io/v1',
-  kind: 'NetworkPolicy',
-  namespace,
-  name,
-});
 
 /** Deny all ingress and egress for every pod of the namespace (policyTypes both, no rules). */
 export function defaultDenyPolicy(namespace: string): KubeObject {
@@ -57,18 +51,24 @@ export function dnsEgressPolicy(namespace: string, dns: RemediatorSettings['dns'
   };
 }
 
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True when every field `want` sets has that value in `got` (lists: same length, item by item). */
 export function containsFields(got: unknown, want: unknown): boolean {
   if (isMap(want)) return isMap(got) && Object.entries(want).every(([k, v]) => containsFields(got[k], v));
   if (Array.isArray(want))
-    return Array.isArray(got) && got.length === want.length && want.every((v, i) => containsFields(got[i], v));
+    return (
+      Array.isArray(got) && got.length === want.length && want.every((v, i) => containsFields(got[i], v))
+    );
   return JSON.stringify(got) === JSON.stringify(want);
 }
 
 /** Reads an applied object back: it exists, carries the intended spec and labels, and ztv-remediator manages it. */
-export async function readBack(kube: KubeOps, want: KubeObject): Promise<{ object?: KubeObject; checks: Check[] }> {
+export async function readBack(
+  kube: KubeOps,
+  want: KubeObject,
+): Promise<{ object?: KubeObject; checks: Check[] }> {
   const ref: ObjectRef = {
     apiVersion: want.apiVersion,
     kind: want.kind,
@@ -82,19 +82,13 @@ export async function readBack(kube: KubeOps, want: KubeObject): Promise<{ objec
     object: got,
     checks: [
       { check: `${name} has the applied spec`, ok: containsFields(got.spec ?? {}, want.spec ?? {}) },
-      { check: `${name} has the applied labels`, ok: containsFields(got.metadata.labels ?? {}, want.metadata.labels ?? {}) },
+      {
+        check: `${name} has the applied labels`,
+        ok: containsFields(got.metadata.labels ?? {}, want.metadata.labels ?? {}),
+      },
       { check: `${name} is managed by ${fieldManager}`, ok: managedBy(got) },
     ],
   };
 }
 
 export const verification = (checks: Check[]) => ({ ok: checks.every((c) => c.ok), checks });
-
-/** The ALLOW-nothing / sidecar checks read pod specs; these are the fields they need. */
-export interface PodLike {
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  spec?: Record<string, any>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  status?: Record<string, any>;
-}

@@ -7,17 +7,22 @@ interface State {
 }
 
 const nodeRef = (name: string): ObjectRef => ({ apiVersion: 'v1', kind: 'Node', name });
-export const cordonedForAnnotation = 'ztv.io/cordoned-for';
+const cordonedForAnnotation = 'ztv.io/cordoned-for';
 
 /** Ready, not cordoned, and without a NoSchedule / NoExecute taint: new pods can land there. */
 function schedulable(n: KubeObject): boolean {
   if (n.spec?.unschedulable) return false;
-  const ready = (n.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True');
-  const tainted = (n.spec?.taints ?? []).some((t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  const ready = (n.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+  );
+  const tainted = (n.spec?.taints ?? []).some(
+    (t: { effect: string }) => t.effect === 'NoSchedule' || t.effect === 'NoExecute',
+  );
   return ready && !tainted;
 }
 
-const target = (ctx: PlaybookContext, state: State) => state.nodes.find((n) => n.metadata.name === ctx.target.node);
+const target = (ctx: PlaybookContext, state: State) =>
+  state.nodes.find((n) => n.metadata.name === ctx.target.node);
 
 /**
  * Cordons a node whose clock drifts (spec.unschedulable, as `kubectl cordon`), so no new workload gets certificates
@@ -26,7 +31,8 @@ const target = (ctx: PlaybookContext, state: State) => state.nodes.find((n) => n
  */
 export const cordonNode: Playbook<State> = {
   id: 'cordon-node',
-  describe: 'Cordons the node (merge patch spec.unschedulable: true, annotation ztv.io/cordoned-for); running pods stay.',
+  describe:
+    'Cordons the node (merge patch spec.unschedulable: true, annotation ztv.io/cordoned-for); running pods stay.',
   targets(finding) {
     const node = finding.subject.node;
     if (!node) return { ok: false, reasons: [`finding ${finding.id} (${finding.ruleId}) names no node`] };
@@ -36,11 +42,22 @@ export const cordonNode: Playbook<State> = {
   precheck(ctx, state) {
     const node = target(ctx, state);
     if (!node) return { refusals: [`node ${ctx.target.node} does not exist`], notes: [] };
-    if (node.spec?.unschedulable) return { refusals: [], notes: [`node ${ctx.target.node} is already cordoned`] };
+    if (node.spec?.unschedulable)
+      return { refusals: [], notes: [`node ${ctx.target.node} is already cordoned`] };
     const others = state.nodes.filter((n) => n !== node && schedulable(n));
     if (!others.length)
-      return { refusals: [`node ${ctx.target.node} is the last schedulable node (of ${state.nodes.length}): cordoning it would stop all scheduling`], notes: [] };
-    return { refusals: [], notes: [`${others.length} other schedulable node(s) remain: ${others.map((n) => n.metadata.name).join(', ')}`] };
+      return {
+        refusals: [
+          `node ${ctx.target.node} is the last schedulable node (of ${state.nodes.length}): cordoning it would stop all scheduling`,
+        ],
+        notes: [],
+      };
+    return {
+      refusals: [],
+      notes: [
+        `${others.length} other schedulable node(s) remain: ${others.map((n) => n.metadata.name).join(', ')}`,
+      ],
+    };
   },
   plan(ctx, state) {
     const node = target(ctx, state)!;
@@ -52,7 +69,9 @@ export const cordonNode: Playbook<State> = {
         patch: {
           metadata: {
             resourceVersion: node.metadata.resourceVersion,
-            annotations: { [cordonedForAnnotation]: `${ctx.finding.ruleId} (finding ${ctx.finding.id}, remediation ${ctx.remediationId})` },
+            annotations: {
+              [cordonedForAnnotation]: `${ctx.finding.ruleId} (finding ${ctx.finding.id}, remediation ${ctx.remediationId})`,
+            },
           },
           spec: { unschedulable: true },
         },
@@ -62,6 +81,8 @@ export const cordonNode: Playbook<State> = {
   },
   async verify(ctx) {
     const got = await ctx.kube.read(nodeRef(ctx.target.node!));
-    return verification([{ check: `node ${ctx.target.node} is unschedulable`, ok: got?.spec?.unschedulable === true }]);
+    return verification([
+      { check: `node ${ctx.target.node} is unschedulable`, ok: got?.spec?.unschedulable === true },
+    ]);
   },
 };

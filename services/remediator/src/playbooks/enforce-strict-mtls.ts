@@ -20,7 +20,8 @@ function hasProxy(pod: KubeObject, nsLabels: Record<string, string>): boolean {
     (c: { name: string; restartPolicy?: string }) => c.name === 'istio-proxy' && c.restartPolicy === 'Always',
   );
   const podMode = pod.metadata.labels?.['istio.io/dataplane-mode'];
-  const ambient = podMode === 'ambient' || (nsLabels['istio.io/dataplane-mode'] === 'ambient' && podMode !== 'none');
+  const ambient =
+    podMode === 'ambient' || (nsLabels['istio.io/dataplane-mode'] === 'ambient' && podMode !== 'none');
   return names.includes('istio-proxy') || native || ambient;
 }
 
@@ -39,12 +40,18 @@ function podsWithoutProxy(state: State): string[] {
 /** The PeerAuthentication the playbook changes: the finding's own, the one namespace-wide policy, or a new `default`. */
 function chosen(ctx: PlaybookContext, state: State): { existing?: KubeObject; name: string } {
   const named = ctx.target.object?.name;
-  if (named) return { existing: state.peerAuthentications.find((p) => p.metadata.name === named), name: named };
+  if (named)
+    return { existing: state.peerAuthentications.find((p) => p.metadata.name === named), name: named };
   const wide = state.peerAuthentications.filter(namespaceWide);
   return wide.length === 1 ? { existing: wide[0], name: wide[0]!.metadata.name } : { name: 'default' };
 }
 
-const paRef = (namespace: string, name: string): ObjectRef => ({ apiVersion: paVersion, kind: 'PeerAuthentication', namespace, name });
+const paRef = (namespace: string, name: string): ObjectRef => ({
+  apiVersion: paVersion,
+  kind: 'PeerAuthentication',
+  namespace,
+  name,
+});
 
 /**
  * PeerAuthentication mode STRICT for the namespace (or for the workload policy the finding names), only when every
@@ -56,10 +63,21 @@ export const enforceStrictMtls: Playbook<State> = {
   describe:
     "Sets PeerAuthentication mtls.mode STRICT: the namespace's namespace-wide policy (a new `default` when there is none), or the workload policy the finding names.",
   targets(finding) {
+    // A plaintext flow names its source; STRICT belongs where the connection arrived.
+    const destination = (finding.evidence.destination as { namespace?: unknown } | undefined)?.namespace;
+    if (finding.ruleId === 'flow-plaintext' && typeof destination === 'string')
+      return { ok: true, target: { namespace: destination, describe: `namespace ${destination}` } };
     const t = namespaceTarget(finding);
     if (!t.ok || finding.subject.kind !== 'PeerAuthentication' || !finding.subject.name) return t;
     const name = finding.subject.name;
-    return { ok: true, target: { ...t.target, object: { kind: 'PeerAuthentication', name }, describe: `PeerAuthentication ${t.target.namespace}/${name}` } };
+    return {
+      ok: true,
+      target: {
+        ...t.target,
+        object: { kind: 'PeerAuthentication', name },
+        describe: `PeerAuthentication ${t.target.namespace}/${name}`,
+      },
+    };
   },
   async read(ctx) {
     const ns = ctx.target.namespace!;
@@ -74,12 +92,15 @@ export const enforceStrictMtls: Playbook<State> = {
     if (!state.namespace) return { refusals: [`namespace ${ns} does not exist`], notes: [] };
     const refusals: string[] = [];
     const missing = podsWithoutProxy(state);
-    if (missing.length) refusals.push(`pods without a sidecar (or ambient enrolment) in ${ns}: ${missing.join(', ')}`);
+    if (missing.length)
+      refusals.push(`pods without a sidecar (or ambient enrolment) in ${ns}: ${missing.join(', ')}`);
     if (ctx.target.object && !chosen(ctx, state).existing)
       refusals.push(`PeerAuthentication ${ns}/${ctx.target.object.name} no longer exists`);
     const wide = state.peerAuthentications.filter(namespaceWide);
     if (!ctx.target.object && wide.length > 1)
-      refusals.push(`${wide.length} namespace-wide PeerAuthentications in ${ns} (${wide.map((p) => p.metadata.name).join(', ')}): Istio uses the oldest; merge them first`);
+      refusals.push(
+        `${wide.length} namespace-wide PeerAuthentications in ${ns} (${wide.map((p) => p.metadata.name).join(', ')}): Istio uses the oldest; merge them first`,
+      );
     return { refusals, notes: [] };
   },
   plan(ctx, state): Action[] {
@@ -89,12 +110,19 @@ export const enforceStrictMtls: Playbook<State> = {
       return [
         {
           type: 'apply',
-          object: { apiVersion: paVersion, kind: 'PeerAuthentication', metadata: { name, namespace: ns, labels: { ...managedByLabel } }, spec: { mtls: { mode: 'STRICT' } } },
+          object: {
+            apiVersion: paVersion,
+            kind: 'PeerAuthentication',
+            metadata: { name, namespace: ns, labels: { ...managedByLabel } },
+            spec: { mtls: { mode: 'STRICT' } },
+          },
           why: 'namespace-wide mTLS STRICT',
         },
       ];
     }
-    const ports = Object.entries((existing.spec?.portLevelMtls ?? {}) as Record<string, { mode?: string }>).filter(([, p]) => weak(p?.mode));
+    const ports = Object.entries(
+      (existing.spec?.portLevelMtls ?? {}) as Record<string, { mode?: string }>,
+    ).filter(([, p]) => weak(p?.mode));
     return [
       {
         type: 'merge-patch',
@@ -103,7 +131,9 @@ export const enforceStrictMtls: Playbook<State> = {
           metadata: { resourceVersion: existing.metadata.resourceVersion },
           spec: {
             mtls: { mode: 'STRICT' },
-            ...(ports.length ? { portLevelMtls: Object.fromEntries(ports.map(([port]) => [port, { mode: 'STRICT' }])) } : {}),
+            ...(ports.length
+              ? { portLevelMtls: Object.fromEntries(ports.map(([port]) => [port, { mode: 'STRICT' }])) }
+              : {}),
           },
         },
         why: `mTLS STRICT in the existing PeerAuthentication ${name}${ports.length ? ` and its ports ${ports.map(([p]) => p).join(', ')}` : ''}`,
@@ -113,9 +143,15 @@ export const enforceStrictMtls: Playbook<State> = {
   async verify(ctx, state) {
     const { name } = chosen(ctx, state);
     const got = await ctx.kube.read(paRef(ctx.target.namespace!, name));
-    const ports = Object.entries((got?.spec?.portLevelMtls ?? {}) as Record<string, { mode?: string }>).filter(([, p]) => weak(p?.mode));
+    const ports = Object.entries(
+      (got?.spec?.portLevelMtls ?? {}) as Record<string, { mode?: string }>,
+    ).filter(([, p]) => weak(p?.mode));
     return verification([
-      { check: `PeerAuthentication ${ctx.target.namespace}/${name} mtls.mode is STRICT`, ok: got?.spec?.mtls?.mode === 'STRICT', detail: `mode ${got ? String(got.spec?.mtls?.mode) : 'absent'}` },
+      {
+        check: `PeerAuthentication ${ctx.target.namespace}/${name} mtls.mode is STRICT`,
+        ok: got?.spec?.mtls?.mode === 'STRICT',
+        detail: `mode ${got ? String(got.spec?.mtls?.mode) : 'absent'}`,
+      },
       { check: 'no port-level PERMISSIVE or DISABLE', ok: ports.length === 0 },
     ]);
   },

@@ -9,9 +9,17 @@ import type { Playbook } from './types';
 
 /** Every playbook (DESIGN §6), by id: the ids the rule catalogue's `remediation.playbook` names. */
 export const playbooks: ReadonlyMap<string, Playbook> = new Map(
-  ([applyDefaultDeny, allowDnsEgress, enforceStrictMtls, applyAuthzAllowNothing, rolloutRestart, cordonNode, quarantinePod] as Playbook[]).map(
-    (p) => [p.id, p],
-  ),
+  (
+    [
+      applyDefaultDeny,
+      allowDnsEgress,
+      enforceStrictMtls,
+      applyAuthzAllowNothing,
+      rolloutRestart,
+      cordonNode,
+      quarantinePod,
+    ] as Playbook[]
+  ).map((p) => [p.id, p]),
 );
 
 export {
@@ -23,4 +31,14 @@ export {
   quarantinePod,
   rolloutRestart,
 };
-export type { Action, Check, FindingRef, Playbook, PlaybookContext, Precheck, Target, TargetResult, Verification } from './types';
+export type {
+  Action,
+  Check,
+  FindingRef,
+  Playbook,
+  PlaybookContext,
+  Precheck,
+  Target,
+  TargetResult,
+  Verification,
+} from './types';

@@ -1,14 +1,19 @@
 import type { KubeObject, ObjectRef } from '../kube-ops';
-import { managedByLabel, containsFields, namespaceTarget, networkPolicyRef, readBack, verification } from './common';
+import { containsFields, managedByLabel, namespaceTarget, readBack, verification } from './common';
 import type { Playbook, PlaybookContext } from './types';
 
-export const quarantineLabel = 'ztv.io/quarantine';
+const quarantineLabel = 'ztv.io/quarantine';
 
 interface State {
   pod: KubeObject | undefined;
 }
 
-const podRef = (ctx: PlaybookContext): ObjectRef => ({ apiVersion: 'v1', kind: 'Pod', namespace: ctx.target.namespace!, name: ctx.target.object!.name });
+const podRef = (ctx: PlaybookContext): ObjectRef => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  namespace: ctx.target.namespace!,
+  name: ctx.target.object!.name,
+});
 
 /** Denies all ingress and egress of the pods carrying the quarantine label (one per namespace, owned by ztv). */
 const quarantinePolicy = (namespace: string): KubeObject => ({
@@ -32,19 +37,31 @@ export const quarantinePod: Playbook<State> = {
     const ns = t.target.namespace!;
     const source = finding.evidence.source as { pod?: unknown; namespace?: unknown } | undefined;
     const pod =
-      finding.subject.kind === 'Pod' ? finding.subject.name : typeof source?.pod === 'string' && (source.namespace ?? ns) === ns ? source.pod : undefined;
+      finding.subject.kind === 'Pod'
+        ? finding.subject.name
+        : typeof source?.pod === 'string' && (source.namespace ?? ns) === ns
+          ? source.pod
+          : undefined;
     if (!pod) return { ok: false, reasons: [`finding ${finding.id} names no pod to quarantine`] };
-    return { ok: true, target: { namespace: ns, object: { kind: 'Pod', name: pod }, describe: `Pod ${ns}/${pod}` } };
+    return {
+      ok: true,
+      target: { namespace: ns, object: { kind: 'Pod', name: pod }, describe: `Pod ${ns}/${pod}` },
+    };
   },
   read: async (ctx) => ({ pod: await ctx.kube.read(podRef(ctx)) }),
   precheck(ctx, state) {
     const name = `${ctx.target.namespace}/${ctx.target.object!.name}`;
     if (!state.pod) return { refusals: [`pod ${name} does not exist`], notes: [] };
-    if (state.pod.spec?.hostNetwork) return { refusals: [`pod ${name} uses the host network: NetworkPolicy cannot isolate it`], notes: [] };
+    if (state.pod.spec?.hostNetwork)
+      return { refusals: [`pod ${name} uses the host network: NetworkPolicy cannot isolate it`], notes: [] };
     return { refusals: [], notes: [] };
   },
   plan: (ctx, state) => [
-    { type: 'apply', object: quarantinePolicy(ctx.target.namespace!), why: 'deny all traffic of quarantined pods' },
+    {
+      type: 'apply',
+      object: quarantinePolicy(ctx.target.namespace!),
+      why: 'deny all traffic of quarantined pods',
+    },
     {
       type: 'merge-patch',
       ref: podRef(ctx),
@@ -52,7 +69,9 @@ export const quarantinePod: Playbook<State> = {
         metadata: {
           resourceVersion: state.pod!.metadata.resourceVersion,
           labels: { [quarantineLabel]: 'true' },
-          annotations: { 'ztv.io/quarantined-for': `${ctx.finding.ruleId} (finding ${ctx.finding.id}, remediation ${ctx.remediationId})` },
+          annotations: {
+            'ztv.io/quarantined-for': `${ctx.finding.ruleId} (finding ${ctx.finding.id}, remediation ${ctx.remediationId})`,
+          },
         },
       },
       why: 'put the pod under the quarantine policy',
@@ -63,7 +82,7 @@ export const quarantinePod: Playbook<State> = {
     const { checks } = await readBack(ctx.kube, policy);
     const pod = await ctx.kube.read(podRef(ctx));
     checks.push({
-      check: `pod ${ctx.target.namespace}/${ctx.target.object!.name} carries ${quarantineLabel}=true, which ${networkPolicyRef(ctx.target.namespace!, 'ztv-quarantine').name} selects`,
+      check: `pod ${ctx.target.namespace}/${ctx.target.object!.name} carries ${quarantineLabel}=true, which ztv-quarantine selects`,
       ok: containsFields(pod?.metadata.labels ?? {}, policy.spec!.podSelector.matchLabels),
     });
     return verification(checks);

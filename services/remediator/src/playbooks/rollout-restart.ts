@@ -3,9 +3,14 @@ import { namespaceTarget, verification } from './common';
 import type { Playbook, PlaybookContext } from './types';
 
 /** The annotation `kubectl rollout restart` sets: a new value changes the pod template, so the controller rolls it. */
-export const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
+const restartedAtAnnotation = 'kubectl.kubernetes.io/restartedAt';
 const workloadKinds = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
-const workloadRef = (kind: string, namespace: string, name: string): ObjectRef => ({ apiVersion: 'apps/v1', kind, namespace, name });
+const workloadRef = (kind: string, namespace: string, name: string): ObjectRef => ({
+  apiVersion: 'apps/v1',
+  kind,
+  namespace,
+  name,
+});
 
 interface State {
   workloads: KubeObject[];
@@ -20,13 +25,25 @@ async function podOwner(ctx: PlaybookContext, ns: string, podName: string): Prom
   const ref = (pod.metadata.ownerReferences ?? []).find((o) => o.controller);
   if (!ref) return `pod ${ns}/${podName} has no controller to restart it`;
   if (ref.kind === 'ReplicaSet') {
-    const rs = await ctx.kube.read({ apiVersion: 'apps/v1', kind: 'ReplicaSet', namespace: ns, name: ref.name });
+    const rs = await ctx.kube.read({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      namespace: ns,
+      name: ref.name,
+    });
     const up = (rs?.metadata.ownerReferences ?? []).find((o) => o.controller && o.kind === 'Deployment');
     if (!up) return `ReplicaSet ${ns}/${ref.name} of pod ${podName} belongs to no Deployment`;
-    return (await ctx.kube.read(workloadRef('Deployment', ns, up.name))) ?? `Deployment ${ns}/${up.name} no longer exists`;
+    return (
+      (await ctx.kube.read(workloadRef('Deployment', ns, up.name))) ??
+      `Deployment ${ns}/${up.name} no longer exists`
+    );
   }
-  if (!(workloadKinds as readonly string[]).includes(ref.kind)) return `pod ${ns}/${podName} is controlled by a ${ref.kind}, which a rollout cannot restart`;
-  return (await ctx.kube.read(workloadRef(ref.kind, ns, ref.name))) ?? `${ref.kind} ${ns}/${ref.name} no longer exists`;
+  if (!(workloadKinds as readonly string[]).includes(ref.kind))
+    return `pod ${ns}/${podName} is controlled by a ${ref.kind}, which a rollout cannot restart`;
+  return (
+    (await ctx.kube.read(workloadRef(ref.kind, ns, ref.name))) ??
+    `${ref.kind} ${ns}/${ref.name} no longer exists`
+  );
 }
 
 const restartValue = (ctx: PlaybookContext) => ctx.now.toISOString();
@@ -45,9 +62,23 @@ export const rolloutRestart: Playbook<State> = {
     const { kind, name, serviceAccount } = finding.subject;
     const ns = t.target.namespace!;
     if (kind && name && (kind === 'Pod' || (workloadKinds as readonly string[]).includes(kind)))
-      return { ok: true, target: { namespace: ns, object: { kind, name }, describe: `${kind} ${ns}/${name}` } };
-    if (serviceAccount) return { ok: true, target: { namespace: ns, serviceAccount, describe: `workloads of ServiceAccount ${ns}/${serviceAccount}` } };
-    return { ok: false, reasons: [`finding ${finding.id} names no workload, pod or ServiceAccount to restart`] };
+      return {
+        ok: true,
+        target: { namespace: ns, object: { kind, name }, describe: `${kind} ${ns}/${name}` },
+      };
+    if (serviceAccount)
+      return {
+        ok: true,
+        target: {
+          namespace: ns,
+          serviceAccount,
+          describe: `workloads of ServiceAccount ${ns}/${serviceAccount}`,
+        },
+      };
+    return {
+      ok: false,
+      reasons: [`finding ${finding.id} names no workload, pod or ServiceAccount to restart`],
+    };
   },
   async read(ctx) {
     const ns = ctx.target.namespace!;
@@ -58,17 +89,24 @@ export const rolloutRestart: Playbook<State> = {
     }
     if (obj) {
       const w = await ctx.kube.read(workloadRef(obj.kind, ns, obj.name));
-      return w ? { workloads: [w] } : { workloads: [], unresolved: `${obj.kind} ${ns}/${obj.name} no longer exists` };
+      return w
+        ? { workloads: [w] }
+        : { workloads: [], unresolved: `${obj.kind} ${ns}/${obj.name} no longer exists` };
     }
     const sa = ctx.target.serviceAccount!;
     const all = (await Promise.all(workloadKinds.map((k) => ctx.kube.list('apps/v1', k, ns)))).flat();
     const workloads = all.filter((w) => (w.spec?.template?.spec?.serviceAccountName ?? 'default') === sa);
-    return workloads.length ? { workloads } : { workloads, unresolved: `no workload in ${ns} runs as ServiceAccount ${sa}` };
+    return workloads.length
+      ? { workloads }
+      : { workloads, unresolved: `no workload in ${ns} runs as ServiceAccount ${sa}` };
   },
   precheck(_ctx, state) {
     if (state.unresolved) return { refusals: [state.unresolved], notes: [] };
     const paused = state.workloads.filter((w) => w.spec?.paused).map((w) => `${w.kind}/${w.metadata.name}`);
-    return { refusals: [], notes: paused.length ? [`paused, will not roll until resumed: ${paused.join(', ')}`] : [] };
+    return {
+      refusals: [],
+      notes: paused.length ? [`paused, will not roll until resumed: ${paused.join(', ')}`] : [],
+    };
   },
   plan: (ctx, state) =>
     state.workloads.map((w) => ({

@@ -114,12 +114,15 @@ export class RuleEngine {
   }
 
   private runScopes(rule: StateRule, scopes: string[], trigger: Trigger, ctx: RuleContext, out: EngineResult): void {
+    if (!scopes.length) return; // the common case: the event cannot change this rule's verdicts
     let byScope = this.firing.get(rule.id);
     if (!byScope) this.firing.set(rule.id, (byScope = new Map()));
-    for (const scope of new Set(scopes)) {
+    for (const scope of scopes.length === 1 ? scopes : new Set(scopes)) {
       // A scope is checked whole: a throw here leaves its previous verdict in place (error ≠ violation).
       const violations = rule.check(scope, ctx);
-      const before = byScope.get(scope) ?? new Map<string, Firing>();
+      const was = byScope.get(scope);
+      if (!violations.length && !was) continue; // clear before and after: nothing to say
+      const before = was ?? new Map<string, Firing>();
       const now = new Map<string, Firing>();
       for (const v of violations) {
         const fp = this.emitIfNew(rule, v, trigger, ctx, out, before);

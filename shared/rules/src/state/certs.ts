@@ -21,6 +21,8 @@ export interface CertRecord {
 
 export interface IdentityCerts {
   key: string;
+  /** Creation order among the identities (the order of CertState.identities). */
+  seq: number;
   /** What is in use: per origin instance, the latest observation (CAs: the longest-lived cert, see apply). */
   inUse: Map<string, CertRecord>;
   /** The newest certificate seen for the identity at any origin (latest notBefore, else latest notAfter). */
@@ -33,6 +35,12 @@ export interface CertState {
   shortestSvidTtlSeconds?: number;
   /** Identities the last applied event changed: the scopes cert rules re-check for it. */
   touched: { eventId: string; identities: string[] };
+  /**
+   * Identities with a certificate seen at a place a delete takes away (see placesOf), so a Pod delete looks at those
+   * and not at every identity. May name identities that no longer have one there; never misses one that does.
+   */
+  byPlace: Map<string, Set<string>>;
+  nextSeq: number;
 }
 
 const isCa = (d: CertData) => d.role !== 'workload';
@@ -90,11 +98,36 @@ function replaces(r: CertRecord, cur: CertRecord): boolean {
 const sameCert = (a: CertRecord, b: CertRecord) =>
   a.data.fingerprintSha256 !== undefined ? a.data.fingerprintSha256 === b.data.fingerprintSha256 : a.notAfter === b.notAfter;
 
+/** The places of an origin a delete can take away (see gone): its Pod, its object, its node (for pod-less origins). */
+function placesOf(o: Origin): string[] {
+  const out: string[] = [];
+  const ns = o.namespace ?? '\u0000';
+  if (o.pod !== undefined) out.push(`Pod\n${ns}\n${o.pod}`);
+  if (o.name !== undefined) out.push(`${o.kind}\n${ns}\n${o.name}`);
+  if (o.node !== undefined && !o.pod) out.push(`node\n${o.node}`);
+  return out;
+}
+
+/** The place a delete of `kind` names, as placesOf spells it; undefined for kinds with no place (ServiceAccount). */
+function placeOfDelete(kind: string, ns: string | undefined, name: string): string | undefined {
+  const n = ns ?? '\u0000';
+  if (kind === 'Pod') return `Pod\n${n}\n${name}`;
+  if (kind === 'Secret' || kind === 'ConfigMap') return `${kind.toLowerCase()}\n${n}\n${name}`;
+  if (kind === 'Certificate') return `cert-manager\n${n}\n${name}`;
+  if (kind === 'Node') return `node\n${name}`;
+  return undefined;
+}
+
 function observe(s: CertState, r: CertRecord): void {
   const inst = originInstance(r.data.origin);
   const id = s.identities.get(r.identity);
+  for (const place of placesOf(r.data.origin)) {
+    const ids = s.byPlace.get(place);
+    if (ids) ids.add(r.identity);
+    else s.byPlace.set(place, new Set([r.identity]));
+  }
   if (!id) {
-    s.identities.set(r.identity, { key: r.identity, inUse: new Map([[inst, r]]), newest: r });
+    s.identities.set(r.identity, { key: r.identity, seq: s.nextSeq++, inUse: new Map([[inst, r]]), newest: r });
   } else {
     const cur = id.inUse.get(inst);
     if (!cur || replaces(r, cur)) id.inUse.set(inst, r);
@@ -127,13 +160,33 @@ function gone(kind: string, ns: string | undefined, name: string): ((o: Origin, 
   return undefined;
 }
 
-function forget(s: CertState, match: (o: Origin, identity: string) => boolean): string[] {
-  const changed: string[] = [];
-  for (const [key, id] of s.identities) {
+/** Takes the certificates `match` names out of use, in `candidates` (every identity when undefined); returns the identities changed, in CertState order. */
+function forget(s: CertState, match: (o: Origin, identity: string) => boolean, candidates?: Iterable<string>): string[] {
+  const changed: IdentityCerts[] = [];
+  const ids = candidates ? [...candidates].map((k) => s.identities.get(k)).filter((id) => id !== undefined) : [...s.identities.values()];
+  for (const id of ids) {
     const before = id.inUse.size;
-    for (const [inst, r] of id.inUse) if (match(r.data.origin, key)) id.inUse.delete(inst);
-    if (id.inUse.size !== before) changed.push(key);
-    if (!id.inUse.size) s.identities.delete(key);
+    for (const [inst, r] of id.inUse) if (match(r.data.origin, id.key)) id.inUse.delete(inst);
+    if (id.inUse.size !== before) changed.push(id);
+    if (!id.inUse.size) s.identities.delete(id.key);
+  }
+  return changed.sort((a, b) => a.seq - b.seq).map((id) => id.key);
+}
+
+/** forget for a delete of kind/ns/name, through the place index where the kind has a place. */
+function forgetDeleted(s: CertState, kind: string, ns: string | undefined, name: string): string[] {
+  const match = gone(kind, ns, name);
+  if (!match) return [];
+  const place = placeOfDelete(kind, ns, name);
+  if (place === undefined) return forget(s, match);
+  const candidates = s.byPlace.get(place);
+  if (!candidates) return [];
+  s.byPlace.delete(place);
+  const changed = forget(s, match, candidates);
+  // Whatever is still seen at the place (only a name that spells another place, such as one with a newline) stays.
+  for (const key of candidates) {
+    const id = s.identities.get(key);
+    if (id && [...id.inUse.values()].some((r) => placesOf(r.data.origin).includes(place))) s.byPlace.set(place, (s.byPlace.get(place) ?? new Set()).add(key));
   }
   return changed;
 }
@@ -145,15 +198,14 @@ function forget(s: CertState, match: (o: Origin, identity: string) => boolean): 
  */
 export const certSlice: StateSlice<CertState> = {
   name: 'certs',
-  init: () => ({ identities: new Map(), touched: { eventId: '', identities: [] } }),
+  init: () => ({ identities: new Map(), touched: { eventId: '', identities: [] }, byPlace: new Map(), nextSeq: 0 }),
   apply(s, e) {
     if (e.type === 'cert') {
       const r = recordOf(e);
       s.touched = { eventId: e.id, identities: r ? [r.identity] : [] };
       if (r) observe(s, r);
     } else if (e.type === 'k8s.resource' && e.data.op === 'delete') {
-      const match = gone(e.data.kind, e.data.namespace, e.data.name);
-      s.touched = { eventId: e.id, identities: match ? forget(s, match) : [] };
+      s.touched = { eventId: e.id, identities: forgetDeleted(s, e.data.kind, e.data.namespace, e.data.name) };
     }
   },
 };

@@ -1,7 +1,14 @@
 import type { ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
-import { asKubeObject } from './kube-object';
+import { asKubeObject, type KubeObject } from './kube-object';
 import { ResourceIndex } from './resource-index';
+
+/** What the last k8s.resource event did to the object it names: the object before and after it (undefined: absent). */
+export interface ResourceChange {
+  event: ZtvEvent;
+  before?: KubeObject;
+  after?: KubeObject;
+}
 
 /**
  * Rule-owned state that is not a Kubernetes object (newest cert per identity, last clock reading per node, flow
@@ -17,28 +24,48 @@ export interface StateSlice<T> {
 export class ClusterState {
   readonly resources = new ResourceIndex();
   private readonly slices = new Map<string, { def: StateSlice<unknown>; value: unknown }>();
+  /** slices' values, as an array for apply's loop (every event goes through it). */
+  private sliceList: { def: StateSlice<unknown>; value: unknown }[] = [];
   /** Values derived from the state since it last changed (see memo). */
   private readonly derived = new Map<string, unknown>();
   private derivedAt = -1;
   /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
   private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
+  private lastChange: ResourceChange | undefined;
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
+    this.sliceList = [...this.slices.values()];
   }
 
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
   apply(event: ZtvEvent, config: RulesConfig): void {
+    this.lastChange = undefined;
     if (event.type === 'k8s.resource') {
       const d = event.data;
-      if (d.op === 'delete') this.resources.delete(d.kind, d.namespace, d.name);
-      else {
+      const before = this.resources.get(d.kind, d.namespace, d.name);
+      if (d.op === 'delete') {
+        this.resources.delete(d.kind, d.namespace, d.name);
+        this.lastChange = { event, ...(before ? { before } : {}) };
+      } else {
         const obj = asKubeObject(d.object);
         if (obj) this.resources.upsert(obj);
+        // An object stored under another identity than the event names leaves the change unknown (see changeOf).
+        const after = this.resources.get(d.kind, d.namespace, d.name);
+        if (!obj || after === obj) this.lastChange = { event, ...(before ? { before } : {}), ...(after ? { after } : {}) };
       }
     }
-    for (const s of this.slices.values()) s.def.apply(s.value, event, config);
-    this.derived.clear(); // slices changed too
+    for (const s of this.sliceList) s.def.apply(s.value, event, config);
+    if (this.derived.size) this.derived.clear(); // slices changed too
+  }
+
+  /**
+   * The object a k8s.resource event replaced or deleted and what is there now, when `event` is the last event applied;
+   * undefined otherwise (the caller must then assume anything changed). Lets a rule skip a re-check when the change
+   * cannot alter its verdict (a Pod status update).
+   */
+  changeOf(event: ZtvEvent): ResourceChange | undefined {
+    return this.lastChange?.event === event ? this.lastChange : undefined;
   }
 
   /**
@@ -76,6 +103,7 @@ export class ClusterState {
     if (!s) {
       s = { def: def as StateSlice<unknown>, value: def.init() };
       this.slices.set(def.name, s);
+      this.sliceList = [...this.slices.values()];
     }
     return s.value as T;
   }

@@ -21,6 +21,7 @@ const reason = (f: FlowData) => (f.dropReason ?? '').toUpperCase();
  * but mutual authentication pending or failing (flow-plaintext's business), even where a parser reports it `denied`.
  */
 export function isPolicyDenied(f: FlowData): boolean {
+  if (f.verdict !== 'denied' && f.verdict !== 'dropped') return false; // most flows: forwarded
   if (f.isReply || reason(f) === 'AUTH_REQUIRED') return false;
   if (f.verdict === 'denied') return true;
   return f.verdict === 'dropped' && policyDropReasons.has(reason(f));

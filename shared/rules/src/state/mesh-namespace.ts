@@ -87,17 +87,41 @@ export function meshEnrolment(state: ClusterState, ns: string): MeshEnrolment | 
  */
 function meshEnrolmentUncached(state: ClusterState, ns: string): MeshEnrolment | undefined {
   const labels = namespaceLabelsOf(state, ns);
+  const byLabels = enrolmentByLabels(labels);
+  if (byLabels) return byLabels;
+  for (const pod of state.resources.list('Pod', ns)) {
+    const byPod = enrolmentByPod(pod);
+    if (byPod) return byPod;
+  }
+  return undefined;
+}
+
+/** The namespace's own say: ambient, injection or revision labels. */
+function enrolmentByLabels(labels: Record<string, string>): MeshEnrolment | undefined {
   if (labels[DATAPLANE_LABEL] === 'ambient') return { mode: 'ambient', reason: `namespace label ${DATAPLANE_LABEL}=ambient` };
   if (labels[INJECTION_LABEL] === 'enabled') return { mode: 'sidecar', reason: `namespace label ${INJECTION_LABEL}=enabled` };
   if (namespaceInjectionEnabled(labels)) return { mode: 'sidecar', reason: `namespace label ${REV_LABEL}=${labels[REV_LABEL]}` };
-  for (const pod of state.resources.list('Pod', ns)) {
-    if (isMeshGatewayPod(pod)) continue;
-    const ann = pod.metadata.annotations ?? {};
-    if (pod.spec && hasIstioProxy(pod.spec)) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} runs istio-proxy` };
-    if (ann[SIDECAR_STATUS_ANNOTATION]) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} has ${SIDECAR_STATUS_ANNOTATION}` };
-    if (ann[AMBIENT_REDIRECTION_ANNOTATION] === 'enabled') return { mode: 'ambient', reason: `pod ${pod.metadata.name} is redirected to ztunnel` };
-  }
   return undefined;
+}
+
+/** What one pod says about its namespace's enrolment (a sidecar or ztunnel redirection; gateways say nothing). */
+function enrolmentByPod(pod: KubeObject | undefined): MeshEnrolment | undefined {
+  if (!pod || isMeshGatewayPod(pod)) return undefined;
+  const ann = pod.metadata.annotations ?? {};
+  if (pod.spec && hasIstioProxy(pod.spec)) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} runs istio-proxy` };
+  if (ann[SIDECAR_STATUS_ANNOTATION]) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} has ${SIDECAR_STATUS_ANNOTATION}` };
+  if (ann[AMBIENT_REDIRECTION_ANNOTATION] === 'enabled') return { mode: 'ambient', reason: `pod ${pod.metadata.name} is redirected to ztunnel` };
+  return undefined;
+}
+
+/**
+ * False when a Pod going from `before` to `after` (undefined: absent) in `ns` cannot change whether the namespace is
+ * meshed: its labels decide it, or the pod enrols it (or does not) both before and after. Whether it is meshed is an
+ * OR over the pods, so only a pod that changes its own say can change it.
+ */
+export function podMayChangeEnrolment(state: ClusterState, ns: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
+  if (enrolmentByLabels(namespaceLabelsOf(state, ns))) return false;
+  return !enrolmentByPod(before) !== !enrolmentByPod(after);
 }
 
 /** The controller of an object as "Kind/name", following a ReplicaSet to its Deployment and a Job to its CronJob when known. */

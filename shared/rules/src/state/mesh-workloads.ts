@@ -10,7 +10,7 @@ export const podBearingKinds: readonly string[] = ['Pod', ...workloadKinds];
  * workload kind) is in the state too, or a Pod of a ReplicaSet whose Deployment is. Anything else stands for itself,
  * so nothing goes unchecked when part of the chain was never seen.
  */
-function representedByController(state: ClusterState, obj: KubeObject): boolean {
+export function representedByController(state: ClusterState, obj: KubeObject): boolean {
   const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
   if (!ref || !podBearingKinds.includes(ref.kind)) return false;
   const ns = obj.metadata.namespace;
@@ -18,6 +18,59 @@ function representedByController(state: ClusterState, obj: KubeObject): boolean 
   // A Deployment names its ReplicaSets <deployment>-<pod-template-hash>.
   const hash = obj.metadata.labels?.['pod-template-hash'];
   return ref.kind === 'ReplicaSet' && !!hash && ref.name.endsWith(`-${hash}`) && !!state.resources.get('Deployment', ns, ref.name.slice(0, -hash.length - 1));
+}
+
+/**
+ * The entry `obj` (undefined: absent) has among podTemplatesIn's: its pod spec when no other object stands for it.
+ * Another object's entry depends on `obj` only through its existence (see othersMayChange).
+ */
+export function podTemplateOf(state: ClusterState, obj: KubeObject | undefined): PodLike | undefined {
+  return obj && podBearingKinds.includes(obj.kind) && !representedByController(state, obj) ? podLikeOf(obj) : undefined;
+}
+
+/**
+ * True when creating or deleting `kind` ns/name can change other objects' entries in podTemplatesIn(ns): some object
+ * there names it as its controller (or, for a Deployment, names one of its ReplicaSets by pod-template-hash). An
+ * update changes no other entry, since representedByController only asks whether the controller exists.
+ */
+function templatesOfOthersMayChange(state: ClusterState, kind: string, ns: string, name: string, createdOrDeleted: boolean): boolean {
+  if (!createdOrDeleted || !podBearingKinds.includes(kind)) return false;
+  return state.memo(`templatesOfOthersMayChange\n${kind}\n${ns}\n${name}`, () => {
+    for (const k of podBearingKinds) {
+      for (const o of state.resources.list(k, ns)) {
+        const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+        if (!ref) continue;
+        if (ref.kind === kind && ref.name === name) return true;
+        const hash = o.metadata.labels?.['pod-template-hash'];
+        if (kind === 'Deployment' && ref.kind === 'ReplicaSet' && hash && ref.name === `${name}-${hash}`) return true;
+      }
+    }
+    return false;
+  });
+}
+
+/**
+ * True when a change to an object of `kind` in `ns` (`before` → `after`, undefined when absent) may change what a rule
+ * sees of podTemplatesIn(ns): another object's entry, or what `see` makes of the object's own entry (no entry is
+ * undefined). Projections equal (===) before and after mean the rule's verdict cannot move; `see` returns undefined
+ * for an entry the rule ignores, and a fresh object for one whose every detail counts.
+ */
+export function templatesSeenChange(
+  state: ClusterState,
+  kind: string,
+  ns: string,
+  before: KubeObject | undefined,
+  after: KubeObject | undefined,
+  see: (t: PodLike) => unknown,
+): boolean {
+  const name = (after ?? before)?.metadata.name;
+  if (name === undefined) return false; // absent before and after: nothing changed
+  if (templatesOfOthersMayChange(state, kind, ns, name, !before || !after)) return true;
+  const seen = (o: KubeObject | undefined) => {
+    const t = podTemplateOf(state, o);
+    return t ? see(t) : undefined;
+  };
+  return seen(before) !== seen(after);
 }
 
 /** podTemplatesIn, shared by every rule that asks after the same event (state.memo). */

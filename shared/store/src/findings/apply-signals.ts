@@ -71,7 +71,7 @@ export async function applySignals(
       for (const fold of folds) {
         if (written.has(fold.row.id)) {
           events.push(...fold.events);
-          transitions.push(...fold.transitions);
+          for (const t of fold.transitions) transitions.push({ ...t, finding: fold.row });
         } else {
           // Another transaction created this fingerprint after we looked: fold again on top of its row.
           lost.set(fold.row.fingerprint, pending.get(fold.row.fingerprint) ?? []);
@@ -81,13 +81,13 @@ export async function applySignals(
     }
 
     const inserted = await insertEvents(tx, events);
-    if (inserted < events.length) {
+    if (inserted.size < events.length) {
       throw new StoreConflictError('a signal was applied concurrently by another writer', {
         expected: events.length,
-        inserted,
+        inserted: inserted.size,
       });
     }
-    return transitions;
+    return transitions.map((t) => (t.signalId ? { ...t, eventId: inserted.get(t.signalId) } : t));
   });
 }
 
@@ -159,18 +159,22 @@ async function upsertFindings(tx: Database, rows: Finding[]): Promise<Set<string
 
 const eventKeys = ['findingId', 'signalId', 'kind', 'actor', 'data', 'at'] as const;
 
-/** Inserts event rows, in order, skipping any whose signal id is already recorded; returns how many were inserted. */
-async function insertEvents(tx: Database, rows: NewFindingEvent[]): Promise<number> {
-  let inserted = 0;
+/**
+ * Inserts event rows, in order, skipping any whose signal id is already recorded; returns the ids of those inserted
+ * by signal id.
+ */
+async function insertEvents(tx: Database, rows: NewFindingEvent[]): Promise<Map<string, number>> {
+  const inserted = new Map<string, number>();
   for (const slice of chunks(rows, rowsPerStatement)) {
     const { columns, source } = recordset(findingEvents, eventKeys, slice);
-    const out = await rowsOf<{ id: string }>(
+    const out = await rowsOf<{ id: string | number; signal_id: string }>(
       tx,
       sql`insert into ${findingEvents} (${columns}) select ${columns} from ${source}
           on conflict (${sql.identifier(findingEvents.signalId.name)}) do nothing
-          returning ${sql.identifier(findingEvents.id.name)}`,
+          returning ${sql.identifier(findingEvents.id.name)}, ${sql.identifier(findingEvents.signalId.name)}`,
     );
-    inserted += out.length;
+    // bigserial comes back as a string from node-postgres and a number from PGlite.
+    for (const r of out) inserted.set(r.signal_id, Number(r.id));
   }
   return inserted;
 }

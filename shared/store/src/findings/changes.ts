@@ -34,14 +34,19 @@ const notifiable = (k: TransitionKind): k is TransitionKind & NotifiableKind =>
 
 /**
  * The notifiable transitions (opened, reopened, unsuppressed, resolved), in order, with their event rows and findings.
- * Call it in the transaction that made them. Signal-driven ones are found by signal id; the rest (quiet-period
- * resolutions, silence changes) by the finding's latest event of that kind, which that transaction just wrote.
+ * Call it in the transaction that made them. Transitions that carry eventId and finding (applySignals, resolveQuiet)
+ * are taken as they are; others are looked up: by signal id, else (silence changes) as the finding's latest event of
+ * that kind, which that transaction just wrote.
  */
-export async function recordedChanges(db: Database, transitions: readonly Transition[]): Promise<RecordedChange[]> {
+export async function recordedChanges(
+  db: Database,
+  transitions: readonly Transition[],
+): Promise<RecordedChange[]> {
   const wanted = transitions.filter((t) => notifiable(t.kind));
-  if (wanted.length === 0) return [];
-  const signalIds = wanted.flatMap((t) => (t.signalId ? [t.signalId] : []));
-  const unsigned = wanted.filter((t) => !t.signalId);
+  // applySignals and resolveQuiet hand over the event id and the row: nothing to look up.
+  const missing = wanted.filter((t) => t.eventId === undefined || !t.finding);
+  const signalIds = missing.flatMap((t) => (t.signalId ? [t.signalId] : []));
+  const unsigned = missing.filter((t) => !t.signalId);
   const columns = {
     id: findingEvents.id,
     signalId: findingEvents.signalId,
@@ -80,11 +85,31 @@ export async function recordedChanges(db: Database, transitions: readonly Transi
     for (const r of rows) latest.set(`${r.findingId}/${r.kind}`, r);
   }
   return wanted.flatMap((t) => {
+    if (t.eventId !== undefined && t.finding)
+      return [
+        {
+          kind: t.kind as NotifiableKind,
+          eventId: t.eventId,
+          at: t.at,
+          actor: signalActor,
+          finding: t.finding,
+        },
+      ];
     const r = t.signalId ? bySignal.get(t.signalId) : latest.get(`${t.findingId}/${eventKindOf[t.kind]}`);
-    return r ? [{ kind: t.kind as NotifiableKind, eventId: r.id, at: r.at, actor: r.actor, finding: r.finding }] : [];
+    return r
+      ? [{ kind: t.kind as NotifiableKind, eventId: r.id, at: r.at, actor: r.actor, finding: r.finding }]
+      : [];
   });
 }
-type Row = { id: number; signalId: string | null; findingId: string; kind: FindingEventKind; actor: string | null; at: Date; finding: Finding };
+type Row = {
+  id: number;
+  signalId: string | null;
+  findingId: string;
+  kind: FindingEventKind;
+  actor: string | null;
+  at: Date;
+  finding: Finding;
+};
 
 /**
  * What people did through the API (acknowledged, resolved, unsuppressed) since `since` that has no notification yet,
@@ -96,7 +121,13 @@ export async function personChangesToNotify(
   opts: { since: Date; limit: number },
 ): Promise<RecordedChange[]> {
   const rows = await db
-    .select({ id: findingEvents.id, kind: findingEvents.kind, actor: findingEvents.actor, at: findingEvents.at, finding: findings })
+    .select({
+      id: findingEvents.id,
+      kind: findingEvents.kind,
+      actor: findingEvents.actor,
+      at: findingEvents.at,
+      finding: findings,
+    })
     .from(findingEvents)
     .innerJoin(findings, eq(findings.id, findingEvents.findingId))
     .where(
@@ -109,11 +140,22 @@ export async function personChangesToNotify(
           db
             .select({ one: sql`1` })
             .from(notifications)
-            .where(and(eq(notifications.findingId, findingEvents.findingId), eq(notifications.transitionSeq, findingEvents.id))),
+            .where(
+              and(
+                eq(notifications.findingId, findingEvents.findingId),
+                eq(notifications.transitionSeq, findingEvents.id),
+              ),
+            ),
         ),
       ),
     )
     .orderBy(asc(findingEvents.id))
     .limit(opts.limit);
-  return rows.map((r) => ({ kind: r.kind as NotifiableKind, eventId: r.id, at: r.at, actor: r.actor, finding: r.finding }));
+  return rows.map((r) => ({
+    kind: r.kind as NotifiableKind,
+    eventId: r.id,
+    at: r.at,
+    actor: r.actor,
+    finding: r.finding,
+  }));
 }

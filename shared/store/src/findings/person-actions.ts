@@ -27,7 +27,13 @@ interface Change {
 type Decide = (f: Finding) => Change | 'unchanged' | { conflict: string };
 
 /** Locks the finding, decides, and writes the new state plus one finding_events row carrying the actor. */
-async function act(db: Database, id: string, actor: string, now: Date, decide: Decide): Promise<FindingActionResult> {
+async function act(
+  db: Database,
+  id: string,
+  actor: string,
+  now: Date,
+  decide: Decide,
+): Promise<FindingActionResult> {
   return db.transaction(async (tx) => {
     const [finding] = await tx.select().from(findings).where(eq(findings.id, id)).for('update');
     if (!finding) return { ok: false, error: 'not_found' } as const;
@@ -52,10 +58,16 @@ async function act(db: Database, id: string, actor: string, now: Date, decide: D
  * open → acknowledged: someone is on it. Paged receivers are told (PagerDuty acknowledges its incident); a refire
  * after resolution opens it again, unacknowledged.
  */
-export function acknowledgeFinding(db: Database, id: string, actor: string, now: Date): Promise<FindingActionResult> {
+export function acknowledgeFinding(
+  db: Database,
+  id: string,
+  actor: string,
+  now: Date,
+): Promise<FindingActionResult> {
   return act(db, id, actor, now, (f) => {
     if (f.status === 'acknowledged') return 'unchanged';
-    if (f.status !== 'open') return { conflict: `only an open finding can be acknowledged; this one is ${f.status}` };
+    if (f.status !== 'open')
+      return { conflict: `only an open finding can be acknowledged; this one is ${f.status}` };
     return { set: { status: 'acknowledged', acknowledgedAt: now }, kind: 'acknowledged', data: {} };
   });
 }
@@ -99,15 +111,25 @@ export function suppressFinding(
     return {
       set: { status: 'suppressed', suppressedBy: null },
       kind: 'suppressed',
-      data: { reason, previousStatus: f.status, ...(f.suppressedBy ? { previousSuppressedBy: f.suppressedBy } : {}) },
+      data: {
+        reason,
+        previousStatus: f.status,
+        ...(f.suppressedBy ? { previousSuppressedBy: f.suppressedBy } : {}),
+      },
     };
   });
 }
 
 /** suppressed → open: the finding pages again (receivers that were never told about it are triggered). */
-export function unsuppressFinding(db: Database, id: string, actor: string, now: Date): Promise<FindingActionResult> {
+export function unsuppressFinding(
+  db: Database,
+  id: string,
+  actor: string,
+  now: Date,
+): Promise<FindingActionResult> {
   return act(db, id, actor, now, (f) => {
-    if (f.status !== 'suppressed') return { conflict: `only a suppressed finding can be unsuppressed; this one is ${f.status}` };
+    if (f.status !== 'suppressed')
+      return { conflict: `only a suppressed finding can be unsuppressed; this one is ${f.status}` };
     return {
       set: { status: 'open', suppressedBy: null },
       kind: 'unsuppressed',

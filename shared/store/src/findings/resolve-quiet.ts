@@ -29,7 +29,7 @@ export async function resolveQuiet(db: Database, now: Date, limit = 1_000): Prom
       .for('update', { skipLocked: true });
     if (due.length === 0) return [];
 
-    await tx
+    const resolved = await tx
       .update(findings)
       .set({ status: 'resolved', resolvedAt: now, suppressedBy: null, updatedAt: now })
       .where(
@@ -37,20 +37,26 @@ export async function resolveQuiet(db: Database, now: Date, limit = 1_000): Prom
           findings.id,
           due.map((f) => f.id),
         ),
-      );
-    await tx.insert(findingEvents).values(
-      due.map((f) => ({
-        findingId: f.id,
-        kind: 'resolved' as const,
-        actor: signalActor,
-        at: now,
-        data: {
-          reason: 'quiet-period',
-          quietPeriodSeconds: f.quietPeriodSeconds,
-          lastSeenAt: f.lastSeenAt.toISOString(),
-        },
-      })),
-    );
+      )
+      .returning();
+    const rows = await tx
+      .insert(findingEvents)
+      .values(
+        due.map((f) => ({
+          findingId: f.id,
+          kind: 'resolved' as const,
+          actor: signalActor,
+          at: now,
+          data: {
+            reason: 'quiet-period',
+            quietPeriodSeconds: f.quietPeriodSeconds,
+            lastSeenAt: f.lastSeenAt.toISOString(),
+          },
+        })),
+      )
+      .returning({ id: findingEvents.id, findingId: findingEvents.findingId });
+    const eventOf = new Map(rows.map((r) => [r.findingId, r.id]));
+    const rowOf = new Map(resolved.map((r) => [r.id, r]));
     return due.map((f): Transition => ({
       kind: 'resolved',
       findingId: f.id,
@@ -64,6 +70,8 @@ export async function resolveQuiet(db: Database, now: Date, limit = 1_000): Prom
       status: 'resolved',
       signalId: null,
       at: now,
+      eventId: eventOf.get(f.id),
+      finding: rowOf.get(f.id),
     }));
   });
 }

@@ -1,4 +1,5 @@
 import type { FindingStatus, Severity } from '../schema/enums';
+import type { Finding } from '../schema/findings';
 
 /**
  * A change of a finding's status that a caller may act on (notify, remediate, count). Observations of a finding that
@@ -28,4 +29,11 @@ export interface Transition {
   /** The signal that caused it; null for a quiet-period resolution. */
   signalId: string | null;
   at: Date;
+  /**
+   * The finding_events row that records it (set by applySignals and resolveQuiet): orders a finding's transitions and
+   * keys its notifications (the alerter's transitionSeq).
+   */
+  eventId?: number;
+  /** The finding as the transaction left it (set by applySignals and resolveQuiet), for notifications. */
+  finding?: Finding;
 }

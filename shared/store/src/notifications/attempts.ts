@@ -27,7 +27,11 @@ export async function claimDelivery(
   claim: { jobId: string; attempt: number },
 ): Promise<DeliveryDecision> {
   return db.transaction(async (tx) => {
-    const [row] = await tx.select().from(notifications).where(eq(notifications.jobId, claim.jobId)).for('update');
+    const [row] = await tx
+      .select()
+      .from(notifications)
+      .where(eq(notifications.jobId, claim.jobId))
+      .for('update');
     if (!row) return { action: 'send' };
     if (row.status !== 'pending') return { action: 'drop', reason: `notification already ${row.status}` };
 
@@ -51,7 +55,12 @@ export async function claimDelivery(
       const verdict = trigger ? followVerdict(row, trigger) : undefined;
       if (trigger && verdict?.action === 'drop') {
         if (trigger.status === 'pending')
-          await settle(tx, trigger.jobId, 'dropped', `finding ${pastTense(row.kind)} before the trigger was sent`);
+          await settle(
+            tx,
+            trigger.jobId,
+            'dropped',
+            `finding ${pastTense(row.kind)} before the trigger was sent`,
+          );
         await settle(tx, row.jobId, 'dropped', verdict.reason);
         return verdict;
       }
@@ -73,7 +82,10 @@ function followVerdict(row: Notification, trigger: Notification): DeliveryDecisi
   if (trigger.status === 'pending' && trigger.attempts === 0)
     return { action: 'drop', reason: `the trigger was never sent (finding ${pastTense(row.kind)} first)` };
   if (trigger.status === 'pending')
-    return { action: 'wait', reason: `waiting for the trigger (attempt ${trigger.attempts}) to be delivered first` };
+    return {
+      action: 'wait',
+      reason: `waiting for the trigger (attempt ${trigger.attempts}) to be delivered first`,
+    };
   return { action: 'drop', reason: `the trigger was not delivered (${trigger.status})` };
 }
 
@@ -102,7 +114,11 @@ export interface DeliveryAttemptRecord {
  * same attempt again adds nothing, an older attempt never overwrites a newer one, and a settled row (sent, failed,
  * dropped) never changes. Returns false when nothing was recorded.
  */
-export async function recordDeliveryAttempt(db: Database, rec: DeliveryAttemptRecord, now: Date): Promise<boolean> {
+export async function recordDeliveryAttempt(
+  db: Database,
+  rec: DeliveryAttemptRecord,
+  now: Date,
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const status = rec.status === 'retrying' ? 'pending' : rec.status;
     const [row] = await tx

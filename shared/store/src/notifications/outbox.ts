@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import {
   findingEvents,
@@ -36,7 +36,7 @@ export type OutboxInsert = Pick<
 > & { createdAt: Date };
 
 /**
- * Writes notifications into the outbox (status pending, enqueued_at null), skipping job ids already recorded: a
+ * Writes notifications into the outbox (status pending, no attempt yet), skipping job ids already recorded: a
  * transition replayed through another path plans the same ids and adds nothing. Returns how many were inserted.
  */
 export async function insertNotifications(db: Database, rows: readonly OutboxInsert[]): Promise<number> {
@@ -63,16 +63,6 @@ export async function insertNotifications(db: Database, rows: readonly OutboxIns
   return inserted;
 }
 
-/** Marks notifications as handed to the job queue, so the outbox sweep leaves them alone. */
-export async function markNotificationsEnqueued(db: Database, jobIds: readonly string[], now: Date): Promise<void> {
-  for (const slice of chunks(jobIds, rowsPerStatement)) {
-    await db
-      .update(notifications)
-      .set({ enqueuedAt: now })
-      .where(and(anyText(notifications.jobId, slice), isNull(notifications.enqueuedAt)));
-  }
-}
-
 export interface OutboxEntry {
   notification: Notification;
   /** The finding as it is now (the snapshot a late notification carries). */
@@ -82,8 +72,10 @@ export interface OutboxEntry {
 }
 
 /**
- * Pending notifications that never reached the job queue (the process died between commit and enqueue, or Redis was
- * down), oldest first, created before `createdBefore` (so a batch still enqueuing its own is left to it).
+ * Notifications no delivery attempt has started on, created before `createdBefore`, oldest first: the outbox the
+ * alerter's sweep enqueues again, since their job may never have reached the queue (the alerter died between commit
+ * and enqueue, or Redis refused). For a job the queue does hold (a backlog, a group_wait delay) that is a no-op. The
+ * grace period leaves a batch's own rows to the batch.
  */
 export async function outboxNotifications(
   db: Database,
@@ -103,8 +95,9 @@ export async function outboxNotifications(
     .leftJoin(findingEvents, eq(findingEvents.id, notifications.transitionSeq))
     .where(
       and(
-        isNull(notifications.enqueuedAt),
+        // Matches the partial index notifications_outbox_idx.
         eq(notifications.status, 'pending'),
+        eq(notifications.attempts, 0),
         lt(notifications.createdAt, opts.createdBefore),
       ),
     )
@@ -121,7 +114,11 @@ export async function outboxNotifications(
 }
 
 /** Marks outbox rows that can no longer be delivered (their receiver left the routing config) as dropped. */
-export async function dropNotifications(db: Database, jobIds: readonly string[], reason: string): Promise<void> {
+export async function dropNotifications(
+  db: Database,
+  jobIds: readonly string[],
+  reason: string,
+): Promise<void> {
   if (jobIds.length === 0) return;
   await db
     .update(notifications)

@@ -30,6 +30,7 @@ export async function checkReadOnlySql(text: string, opts: CheckOptions = {}): P
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > maxQueryBytes)
     throw new ReadOnlySqlError('refused', `the query is longer than ${maxQueryBytes} bytes`);
+  if (text.trim() === '') throw new ReadOnlySqlError('empty', 'the query is empty (or only comments)');
   let tree: Awaited<ReturnType<typeof parse>>;
   try {
     tree = await parse(text);

@@ -38,7 +38,9 @@ export async function claimRemediationApply(db: Database, c: ApplyClaim): Promis
       const [usage] = await tx
         .select({ started: count(), oldest: min(applyStartedAt) })
         .from(remediations)
-        .where(and(eq(remediations.playbook, c.playbook), ne(remediations.id, c.id), gt(applyStartedAt, since)));
+        .where(
+          and(eq(remediations.playbook, c.playbook), ne(remediations.id, c.id), gt(applyStartedAt, since)),
+        );
       const started = Number(usage?.started ?? 0);
       if (started >= c.max) {
         const oldest = usage?.oldest ? new Date(usage.oldest as unknown as string) : c.now;

@@ -51,7 +51,10 @@ export async function rejectRemediation(
   db: Database,
   id: string,
   opts: { rejectedBy: string; reason?: string; now?: Date },
-): Promise<{ ok: true; remediation: Remediation } | { ok: false; reason: 'not_found' | 'not_decidable'; status?: RemediationStatus }> {
+): Promise<
+  | { ok: true; remediation: Remediation }
+  | { ok: false; reason: 'not_found' | 'not_decidable'; status?: RemediationStatus }
+> {
   const row = await updateRemediation(db, id, {
     from: [...decidableStatuses],
     status: 'rejected',
@@ -65,7 +68,9 @@ export async function rejectRemediation(
   });
   if (row) return { ok: true, remediation: row };
   const current = await getRemediation(db, id);
-  return current ? { ok: false, reason: 'not_decidable', status: current.status } : { ok: false, reason: 'not_found' };
+  return current
+    ? { ok: false, reason: 'not_decidable', status: current.status }
+    : { ok: false, reason: 'not_found' };
 }
 
 /** Marks every `awaiting_approval` plan past its expires_at as `expired` (with a history row each); returns them. */

@@ -154,7 +154,16 @@ export async function updateRemediation(
 ): Promise<Remediation | undefined> {
   const now = u.now ?? new Date();
   const set: Partial<typeof remediations.$inferInsert> = { updatedAt: now };
-  for (const key of ['status', 'plan', 'diff', 'result', 'error', 'approvedBy', 'jobId', 'expiresAt'] as const) {
+  for (const key of [
+    'status',
+    'plan',
+    'diff',
+    'result',
+    'error',
+    'approvedBy',
+    'jobId',
+    'expiresAt',
+  ] as const) {
     if (u[key] !== undefined) (set as Record<string, unknown>)[key] = u[key];
   }
   const where = u.from?.length
@@ -175,7 +184,9 @@ export async function updateRemediation(
 }
 
 /** What every remediation_* history row carries. */
-export function eventBase(r: Pick<Remediation, 'id' | 'playbook' | 'mode' | 'status'>): Record<string, unknown> {
+export function eventBase(
+  r: Pick<Remediation, 'id' | 'playbook' | 'mode' | 'status'>,
+): Record<string, unknown> {
   return { remediationId: r.id, playbook: r.playbook, mode: r.mode, status: r.status };
 }
 

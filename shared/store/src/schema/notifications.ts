@@ -13,8 +13,9 @@ import { findings } from './findings';
 
 /**
  * One delivery to one integration of one receiver; job_id is the deterministic BullMQ job id, so a replay cannot
- * enqueue it twice. Rows are written in the transaction that records the transition (an outbox): a crash before the
- * job reached the queue leaves `enqueued_at` null, and the alerter's sweep enqueues it later.
+ * enqueue it twice. Rows are written in the transaction that records the transition (an outbox): a job that never
+ * reached the queue (a crash between commit and enqueue) leaves a pending row no attempt started on, and the alerter's
+ * sweep enqueues it again (a no-op for a job the queue holds).
  */
 export const notifications = pgTable(
   'notifications',
@@ -37,8 +38,6 @@ export const notifications = pgTable(
     lastStatusCode: integer('last_status_code'),
     lastError: text('last_error'),
     createdAt: createdAt(),
-    /** When the job was handed to the queue; null = still in the outbox. */
-    enqueuedAt: timestamptz('enqueued_at'),
     sentAt: timestamptz('sent_at'),
   },
   (t) => [
@@ -47,10 +46,10 @@ export const notifications = pgTable(
     oneOf('notifications_integration_check', t.integration, notificationIntegrations),
     // A finding's notifications per receiver in transition order: delivery ordering and "was it paged" lookups.
     index('notifications_finding_idx').on(t.findingId, t.receiver, t.transitionSeq),
-    // The outbox sweep reads only rows not yet handed to the queue.
+    // The outbox sweep reads only notifications no attempt has started on (claimDelivery sets attempts first).
     index('notifications_outbox_idx')
       .on(t.createdAt)
-      .where(sql`${t.enqueuedAt} is null`),
+      .where(sql`${t.status} = 'pending' and ${t.attempts} = 0`),
   ],
 );
 

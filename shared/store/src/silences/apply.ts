@@ -7,7 +7,16 @@ import { compileSilence, silenceIdOf, silenceLabels, silenceSuppressor } from '.
 
 type Live = Pick<
   Finding,
-  'id' | 'fingerprint' | 'ruleId' | 'severity' | 'area' | 'cluster' | 'namespace' | 'title' | 'status' | 'suppressedBy'
+  | 'id'
+  | 'fingerprint'
+  | 'ruleId'
+  | 'severity'
+  | 'area'
+  | 'cluster'
+  | 'namespace'
+  | 'title'
+  | 'status'
+  | 'suppressedBy'
 >;
 const liveColumns = {
   id: findings.id,
@@ -59,11 +68,22 @@ export async function suppressSilenced(
       const changed = await tx
         .update(findings)
         .set({ status: 'suppressed', suppressedBy: silenceSuppressor(silenceId), updatedAt: now })
-        .where(and(anyText(findings.id, slice.map((f) => f.id)), inArray(findings.status, ['open', 'acknowledged'])))
+        .where(
+          and(
+            anyText(
+              findings.id,
+              slice.map((f) => f.id),
+            ),
+            inArray(findings.status, ['open', 'acknowledged']),
+          ),
+        )
         .returning({ id: findings.id });
       const ids = new Set(changed.map((c) => c.id));
       const done = slice.filter((f) => ids.has(f.id));
-      await insertEvents(tx, done.map((f) => event(f.id, 'suppressed', actor, now, { silenceId, comment })));
+      await insertEvents(
+        tx,
+        done.map((f) => event(f.id, 'suppressed', actor, now, { silenceId, comment })),
+      );
       transitions.push(...done.map((f) => transition(f, 'suppressed', 'suppressed', now)));
     }
   }
@@ -118,7 +138,10 @@ export async function releaseSilenced(
       .set({ status: 'open', suppressedBy: null, updatedAt: now })
       .where(
         and(
-          anyText(findings.id, slice.map((f) => f.id)),
+          anyText(
+            findings.id,
+            slice.map((f) => f.id),
+          ),
           eq(findings.status, 'suppressed'),
           sql`${findings.suppressedBy} = any(${sql.param(slice.map((f) => f.suppressedBy ?? ''))}::text[])`,
         ),
@@ -128,7 +151,12 @@ export async function releaseSilenced(
     const done = slice.filter((f) => ids.has(f.id));
     await insertEvents(
       tx,
-      done.map((f) => event(f.id, 'unsuppressed', actor, now, { silenceId: silenceIdOf(f.suppressedBy), reason: 'silence ended' })),
+      done.map((f) =>
+        event(f.id, 'unsuppressed', actor, now, {
+          silenceId: silenceIdOf(f.suppressedBy),
+          reason: 'silence ended',
+        }),
+      ),
     );
     transitions.push(...done.map((f) => transition(f, 'unsuppressed', 'open', now)));
   }
@@ -139,11 +167,22 @@ async function insertEvents(tx: Database, rows: NewFindingEvent[]): Promise<void
   for (const slice of chunks(rows, 5_000)) if (slice.length) await tx.insert(findingEvents).values(slice);
 }
 
-function event(findingId: string, kind: NewFindingEvent['kind'], actor: string, at: Date, data: Record<string, unknown>): NewFindingEvent {
+function event(
+  findingId: string,
+  kind: NewFindingEvent['kind'],
+  actor: string,
+  at: Date,
+  data: Record<string, unknown>,
+): NewFindingEvent {
   return { findingId, kind, actor, at, data };
 }
 
-function transition(f: Live, kind: 'suppressed' | 'unsuppressed', status: Finding['status'], at: Date): Transition {
+function transition(
+  f: Live,
+  kind: 'suppressed' | 'unsuppressed',
+  status: Finding['status'],
+  at: Date,
+): Transition {
   return {
     kind,
     findingId: f.id,

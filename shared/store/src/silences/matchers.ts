@@ -1,7 +1,14 @@
 import type { SilenceMatcher } from '../schema/index';
 
 /** The labels a silence can match on: the routing labels, plus the fingerprint to silence one finding. */
-export const silenceLabelNames = ['ruleId', 'severity', 'cluster', 'namespace', 'area', 'fingerprint'] as const;
+export const silenceLabelNames = [
+  'ruleId',
+  'severity',
+  'cluster',
+  'namespace',
+  'area',
+  'fingerprint',
+] as const;
 export type SilenceLabelName = (typeof silenceLabelNames)[number];
 export type SilenceLabels = Record<SilenceLabelName, string>;
 
@@ -35,7 +42,8 @@ const anchored = (pattern: string) => new RegExp(`^(?:${pattern})$`);
  * everything is a mistake, not a tool).
  */
 export function silenceMatcherIssues(matchers: unknown): string[] {
-  if (!Array.isArray(matchers) || matchers.length === 0) return ['matchers: at least one matcher is required'];
+  if (!Array.isArray(matchers) || matchers.length === 0)
+    return ['matchers: at least one matcher is required'];
   const issues: string[] = [];
   matchers.forEach((m: unknown, i) => {
     const at = `matchers[${i}]`;

@@ -58,7 +58,9 @@ export async function createSilence(
       })
       .returning();
     const suppressed =
-      silenceState(silence!, now) === 'active' ? await suppressSilenced(tx, [silence!], input.createdBy, now) : [];
+      silenceState(silence!, now) === 'active'
+        ? await suppressSilenced(tx, [silence!], input.createdBy, now)
+        : [];
     return { ok: true, silence: silence!, suppressed: suppressed.length };
   });
 }
@@ -109,7 +111,8 @@ export async function expireSilence(
   return db.transaction(async (tx) => {
     const [silence] = await tx.select().from(silences).where(eq(silences.id, id)).for('update');
     if (!silence) return { ok: false, error: 'not_found' } as const;
-    if (silenceState(silence, now) === 'expired') return { ok: true, silence, changed: false, released: 0 } as const;
+    if (silenceState(silence, now) === 'expired')
+      return { ok: true, silence, changed: false, released: 0 } as const;
     const [expired] = await tx
       .update(silences)
       .set({ endsAt: now, startsAt: sql`least(${silences.startsAt}, ${now.toISOString()}::timestamptz)` })

@@ -10,6 +10,9 @@ const FLOW_FORMATS = ['hubble', 'envoy-access-log', 'ztunnel-log'] as const sati
 type FlowFormat = (typeof FLOW_FORMATS)[number];
 const SOURCE: Record<FlowFormat, string> = { hubble: 'hubble-ndjson', 'envoy-access-log': 'envoy-ndjson', 'ztunnel-log': 'ztunnel-ndjson' };
 
+/** JSON too: a shipper may label JSON lines application/json; the body is read as lines either way. */
+const acceptTextTypes = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain'];
+
 const query = originQuery.extend({ format: z.enum(FLOW_FORMATS).optional() });
 
 /**
@@ -29,7 +32,7 @@ export class NdjsonFlowSource implements SourceModule {
 
   async start(): Promise<void> {
     this.ctx.app.register(async (scope: FastifyInstance) => {
-      acceptText(scope, [...acceptTextTypes]);
+      acceptText(scope, acceptTextTypes);
       scope.post(NdjsonFlowSource.path, { preHandler: this.ctx.authenticate }, async (req, reply) => {
         const q = query.safeParse(req.query);
         if (!q.success) return reply.code(400).send({ error: 'bad_request', message: issuesMessage(q.error) });
@@ -68,4 +71,3 @@ function isFlowFormat(f: FormatId | undefined): f is FlowFormat {
   return f !== undefined && (FLOW_FORMATS as readonly string[]).includes(f);
 }
 
-const acceptTextTypes = ['application/json', 'application/x-ndjson', 'application/jsonl', 'application/x-jsonlines', 'text/plain'];

@@ -1,5 +1,5 @@
 import type { EventRule, Violation } from '../../engine/types';
-import { deniedFlowSlice, podIpSlice, sourceKeyOf } from '../../state/flows';
+import { deniedFlowSlice, isPolicyDenied, podIpSlice, sourceKeyOf } from '../../state/flows';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 
 /** More than deniedBurst policy-denied flows from one source within deniedWindowSeconds: lateral-movement probing. */
@@ -25,7 +25,8 @@ export const flowDeniedBurst: EventRule = {
   tags: ['flows', 'MITRE T1046 Network Service Discovery', 'MITRE TA0008 Lateral Movement'],
   thresholds: ['deniedBurst', 'deniedWindowSeconds'],
   check(event, ctx): Violation[] {
-    if (event.type !== 'flow') return [];
+    // Only a policy-denied flow is counted, so only one can be the flow that crossed the threshold.
+    if (event.type !== 'flow' || !isPolicyDenied(event.data)) return [];
     const key = sourceKeyOf(event.data.source);
     // The slice marks the one event that crossed the threshold: one finding per burst window, not one per flow.
     const burst = key ? ctx.state.slice(deniedFlowSlice).get(key)?.crossed : undefined;

@@ -4,6 +4,14 @@ import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './
 
 const norm = (ip: string) => ip.trim().toLowerCase();
 
+/** config.metadataAddresses normalized, per list (every flow asks). */
+const normalized = new WeakMap<string[], Set<string>>();
+function isMetadataAddress(ip: string, addresses: string[]): boolean {
+  let set = normalized.get(addresses);
+  if (!set) normalized.set(addresses, (set = new Set(addresses.map(norm))));
+  return set.has(norm(ip));
+}
+
 /** A workload connected (or tried to) to a cloud metadata address. */
 export const flowMetadataAccess: EventRule = {
   kind: 'event',
@@ -31,7 +39,7 @@ export const flowMetadataAccess: EventRule = {
     if (event.type !== 'flow') return [];
     const f = event.data;
     const ip = f.destination.ip;
-    if (f.isReply || !ip || !ctx.config.metadataAddresses.map(norm).includes(norm(ip))) return [];
+    if (f.isReply || !ip || !isMetadataAddress(ip, ctx.config.metadataAddresses)) return [];
     // Node processes (host network: kubelet, cloud agents) use the metadata service legitimately: only workloads count.
     const source = resolveEndpoint(f.source, ctx);
     const who = endpointSubject(source, ctx);

@@ -46,8 +46,24 @@ export function parseSpiffeId(id: string): SpiffeIdParse {
   return { ok: true, trustDomain: td, path };
 }
 
-/** `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`). */
-export function kubeIdentityOf(principal: string): { trustDomain: string; namespace: string; serviceAccount: string } | undefined {
-  const m = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
-  return m ? { trustDomain: m[1] as string, namespace: m[2] as string, serviceAccount: m[3] as string } : undefined;
+export interface KubeIdentity {
+  readonly trustDomain: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+/** kubeIdentityOf's answers: a mesh has a few thousand identities, and every flow names one. Bounded (cleared when full). */
+const kubeIdentities = new Map<string, KubeIdentity | null>();
+const MAX_KUBE_IDENTITIES = 10_000;
+
+/** `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`). Shared: do not mutate. */
+export function kubeIdentityOf(principal: string): KubeIdentity | undefined {
+  let id = kubeIdentities.get(principal);
+  if (id === undefined) {
+    const m = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
+    id = m ? Object.freeze({ trustDomain: m[1] as string, namespace: m[2] as string, serviceAccount: m[3] as string }) : null;
+    if (kubeIdentities.size >= MAX_KUBE_IDENTITIES) kubeIdentities.clear();
+    kubeIdentities.set(principal, id);
+  }
+  return id ?? undefined;
 }

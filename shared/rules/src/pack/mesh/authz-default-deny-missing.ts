@@ -1,5 +1,5 @@
 import { authzAction, authzNamespaceWide, isAllowNothing, isDenyAll } from '../../state/mesh-authz';
-import { meshEnrolment } from '../../state/mesh-namespace';
+import { meshEnrolment, podMayChangeEnrolment } from '../../state/mesh-namespace';
 import { namespaceRule, namespaceSubject } from '../network/scopes';
 
 /**
@@ -34,6 +34,8 @@ export const authzDefaultDenyMissing = namespaceRule(
   {
     kinds: ['AuthorizationPolicy', 'Pod'],
     everywhere: (kind, ns, ctx) => kind === 'AuthorizationPolicy' && ns === ctx.config.meshRootNamespace,
+    // Pods matter only through whether the namespace is meshed.
+    changeMatters: (kind, ns, before, after, ctx) => kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after),
     check(ns, ctx) {
       const mesh = meshEnrolment(ctx.state, ns);
       if (!mesh) return [];

@@ -1,5 +1,5 @@
 import type { Violation } from '../../engine/types';
-import { meshEnrolment } from '../../state/mesh-namespace';
+import { meshEnrolment, podMayChangeEnrolment } from '../../state/mesh-namespace';
 import { namespaceRule, objectSubject } from '../network/scopes';
 
 /** Istio's explicit protocols (port name `<protocol>[-<suffix>]` or appProtocol), case-insensitive. */
@@ -52,6 +52,8 @@ export const headlessPortUnnamed = namespaceRule(
   },
   {
     kinds: ['Service', 'Pod'],
+    // Pods matter only through whether the namespace is meshed.
+    changeMatters: (kind, ns, before, after, ctx) => kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after),
     check(ns, ctx) {
       const mesh = meshEnrolment(ctx.state, ns);
       if (!mesh) return [];

@@ -1,6 +1,6 @@
 import type { Violation } from '../../engine/types';
 import { matchesSelector } from '../../engine/selector';
-import { meshEnrolment } from '../../state/mesh-namespace';
+import { meshEnrolment, podMayChangeEnrolment } from '../../state/mesh-namespace';
 import { declaredMode, effectiveMtls, hasWorkloadSelector, normalizeMode } from '../../state/mesh-peer-authn';
 import { podTemplatesIn, workloadName } from '../../state/mesh-workloads';
 import { namespaceRule, namespaceSubject, objectSubject } from '../network/scopes';
@@ -40,6 +40,8 @@ export const mtlsNotStrict = namespaceRule(
   {
     kinds: ['PeerAuthentication', 'Pod'],
     everywhere: (kind, ns, ctx) => kind === 'PeerAuthentication' && ns === ctx.config.meshRootNamespace,
+    // Pods matter only through whether the namespace is meshed (the workloads a policy selects are evidence).
+    changeMatters: (kind, ns, before, after, ctx) => kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after),
     check(ns, ctx) {
       const mesh = meshEnrolment(ctx.state, ns);
       if (!mesh) return [];

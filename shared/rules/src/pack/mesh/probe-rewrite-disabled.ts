@@ -2,7 +2,7 @@
 import type { Violation } from '../../engine/types';
 import { ambientEnrolled, hasIstioProxy, injectionEnabledFor, namespaceLabelsOf } from '../../state/mesh-namespace';
 import { effectiveMtls, modeForPort } from '../../state/mesh-peer-authn';
-import { podTemplatesIn, workloadName } from '../../state/mesh-workloads';
+import { podTemplatesIn, templatesSeenChange, workloadName } from '../../state/mesh-workloads';
 import { workloadKinds, type PodLike } from '../../state/workloads';
 import { namespaceRule, objectSubject } from '../network/scopes';
 
@@ -65,6 +65,9 @@ export const probeRewriteDisabled = namespaceRule(
   {
     kinds: ['Pod', ...workloadKinds, 'PeerAuthentication'],
     everywhere: (kind, ns, ctx) => kind === 'PeerAuthentication' && ns === ctx.config.meshRootNamespace,
+    // Only templates with rewriting turned off can fire, and everything about those counts.
+    changeMatters: (kind, ns, before, after, ctx) =>
+      kind === 'PeerAuthentication' || templatesSeenChange(ctx.state, kind, ns, before, after, (t) => (t.annotations[REWRITE_ANNOTATION] === 'false' ? {} : undefined)),
     check(ns, ctx) {
       const nsLabels = namespaceLabelsOf(ctx.state, ns);
       const out: Violation[] = [];

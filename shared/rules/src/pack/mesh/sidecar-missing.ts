@@ -1,4 +1,5 @@
-import type { Violation } from '../../engine/types';
+import type { RuleContext, Violation } from '../../engine/types';
+import type { KubeObject } from '../../state/kube-object';
 import {
   ambientEnrolled,
   containerNames,
@@ -8,6 +9,8 @@ import {
   namespaceLabelsOf,
   ownerOf,
   podInjectChoice,
+  podMayChangeEnrolment,
+  type MeshEnrolment,
 } from '../../state/mesh-namespace';
 import { effectiveMtls } from '../../state/mesh-peer-authn';
 import { namespaceRule, objectSubject } from '../network/scopes';
@@ -52,22 +55,23 @@ export const sidecarMissing = namespaceRule(
   {
     kinds: ['Pod', 'PeerAuthentication'],
     everywhere: (kind, ns, ctx) => kind === 'PeerAuthentication' && ns === ctx.config.meshRootNamespace,
+    // A pod's verdict depends on itself and on the namespace; other pods matter only through whether it is meshed.
+    changeMatters(kind, ns, before, after, ctx) {
+      if (kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after)) return true;
+      const on = (pod: KubeObject | undefined) => !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), meshEnrolment(ctx.state, ns)) !== undefined;
+      return on(before) !== on(after);
+    },
     check(ns, ctx) {
       const nsLabels = namespaceLabelsOf(ctx.state, ns);
       const meshed = meshEnrolment(ctx.state, ns);
       const out: Violation[] = [];
       for (const pod of ctx.state.resources.list('Pod', ns)) {
+        const expected = proxyExpected(pod, ns, ctx, nsLabels, meshed);
+        if (!expected) continue;
+        const { injection, strict, eff } = expected;
         const spec = pod.spec ?? {};
-        if (done.includes(String(pod.status?.phase)) || spec.hostNetwork) continue;
         const labels = pod.metadata.labels ?? {};
-        const ann = pod.metadata.annotations ?? {};
-        if (hasIstioProxy(spec) || ambientEnrolled(nsLabels, labels, ann)) continue;
-        const injection = injectionEnabledFor(nsLabels, labels, ann);
-        const eff = effectiveMtls(ctx.state, ctx.config, ns, labels);
-        const ownPolicy = eff.chain.some((l) => l.level === 'workload' || l.level === 'namespace');
-        const strict = eff.mode === 'STRICT' && (meshed !== undefined || ownPolicy);
-        if (!injection && !strict) continue;
-        const choice = podInjectChoice(labels, ann);
+        const choice = podInjectChoice(labels, pod.metadata.annotations ?? {});
         const why = [
           ...(injection ? ['sidecar injection is enabled for it'] : []),
           ...(strict ? ['STRICT mTLS applies to it'] : []),
@@ -92,3 +96,17 @@ export const sidecarMissing = namespaceRule(
     },
   },
 );
+
+/** Why a live pod of `ns` should run a proxy and does not; undefined when it runs one or need not. */
+function proxyExpected(pod: KubeObject, ns: string, ctx: RuleContext, nsLabels: Record<string, string>, meshed: MeshEnrolment | undefined) {
+  const spec = pod.spec ?? {};
+  if (done.includes(String(pod.status?.phase)) || spec.hostNetwork) return undefined;
+  const labels = pod.metadata.labels ?? {};
+  const ann = pod.metadata.annotations ?? {};
+  if (hasIstioProxy(spec) || ambientEnrolled(nsLabels, labels, ann)) return undefined;
+  const injection = injectionEnabledFor(nsLabels, labels, ann);
+  const eff = effectiveMtls(ctx.state, ctx.config, ns, labels);
+  const ownPolicy = eff.chain.some((l) => l.level === 'workload' || l.level === 'namespace');
+  const strict = eff.mode === 'STRICT' && (meshed !== undefined || ownPolicy);
+  return injection || strict ? { injection, strict, eff } : undefined;
+}

@@ -1,6 +1,6 @@
 import type { Violation } from '../../engine/types';
-import { meshEnrolment } from '../../state/mesh-namespace';
-import { podTemplatesIn, serviceAccountOf, workloadName } from '../../state/mesh-workloads';
+import { meshEnrolment, podMayChangeEnrolment } from '../../state/mesh-namespace';
+import { podTemplatesIn, serviceAccountOf, templatesSeenChange, workloadName } from '../../state/mesh-workloads';
 import { podLikeOf, workloadKinds } from '../../state/workloads';
 import { namespaceRule, objectSubject } from '../network/scopes';
 
@@ -35,6 +35,11 @@ export const statefulsetSharedIdentity = namespaceRule(
   },
   {
     kinds: ['Pod', ...workloadKinds],
+    // StatefulSets count whole; other templates only through the ServiceAccount they run as; Pods also through enrolment.
+    changeMatters: (kind, ns, before, after, ctx) =>
+      kind === 'StatefulSet' ||
+      (kind === 'Pod' && podMayChangeEnrolment(ctx.state, ns, before, after)) ||
+      templatesSeenChange(ctx.state, kind, ns, before, after, serviceAccountOf),
     check(ns, ctx) {
       if (!meshEnrolment(ctx.state, ns)) return [];
       const templates = podTemplatesIn(ctx.state, ns);

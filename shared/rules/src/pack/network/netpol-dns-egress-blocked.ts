@@ -1,4 +1,4 @@
-import { podTemplatesIn, workloadName } from '../../state/mesh-workloads';
+import { podTemplatesIn, templatesSeenChange, workloadName } from '../../state/mesh-workloads';
 import { refText, type DnsProtocol } from '../../state/netpol-types';
 import { clusterDns, defaultDeny, namespaceLabels, networkPolicyKinds, policyViewsFor } from '../../state/netpol-view';
 import { workloadKinds } from '../../state/workloads';
@@ -39,6 +39,9 @@ export const netpolDnsEgressBlocked = namespaceRule(
   {
     kinds: [...networkPolicyKinds, 'Pod', ...workloadKinds],
     everywhere: (kind) => kind === 'CiliumClusterwideNetworkPolicy',
+    // Pods and workloads count as pod templates: which there are, and their labels (which pick the policies checked).
+    changeMatters: (kind, ns, before, after, ctx) =>
+      (networkPolicyKinds as readonly string[]).includes(kind) || templatesSeenChange(ctx.state, kind, ns, before, after, (t) => JSON.stringify(t.labels)),
     check(ns, ctx) {
       const egress = defaultDeny(ctx.state, ns, 'egress');
       if (!egress.denied) return [];

@@ -1,3 +1,4 @@
+import type { ZtvEvent } from '@ztv/events';
 import type { RuleContext, RuleMeta, StateRule, Violation } from '../../engine/types';
 import type { KubeObject } from '../../state/kube-object';
 
@@ -12,6 +13,12 @@ export interface NamespaceRuleSpec {
   everywhere?: (kind: string, namespace: string | undefined, ctx: RuleContext) => boolean;
   /** Other namespaces a change can alter (a ServiceAccount named by policies elsewhere). */
   related?: (kind: string, namespace: string | undefined, ctx: RuleContext) => string[];
+  /**
+   * For a change to an object of one of `kinds` in `ns` (`before` → `after`, undefined when absent): false when it
+   * cannot alter the namespace's verdict, which is then not re-checked (a Pod status update). Without it, every
+   * change re-checks its namespace.
+   */
+  changeMatters?: (kind: string, ns: string, before: KubeObject | undefined, after: KubeObject | undefined, ctx: RuleContext) => boolean;
   /** The violations of one namespace, which is known to exist and is not ignored. */
   check(ns: string, ctx: RuleContext): Violation[];
 }
@@ -32,14 +39,21 @@ export function namespaceRule(meta: RuleMeta, spec: NamespaceRuleSpec): StateRul
       if (kind === 'Namespace') return [name];
       if (!spec.kinds.includes(kind)) return [];
       if (spec.everywhere?.(kind, namespace, ctx)) return ctx.state.resources.namespaces();
-      return [...(namespace ? [namespace] : []), ...(spec.related?.(kind, namespace, ctx) ?? [])];
+      const own = namespace && !changeIrrelevant(spec, event, namespace, ctx) ? [namespace] : [];
+      return spec.related ? [...own, ...spec.related(kind, namespace, ctx)] : own;
     },
     allScopes: (ctx) => ctx.state.resources.namespaces(),
     check(ns, ctx) {
-      if (ignored(ctx, ns) || !ctx.state.resources.namespaces().includes(ns)) return [];
+      if (ignored(ctx, ns) || !ctx.state.resources.hasNamespace(ns)) return [];
       return spec.check(ns, ctx);
     },
   };
+}
+
+function changeIrrelevant(spec: NamespaceRuleSpec, event: ZtvEvent & { type: 'k8s.resource' }, ns: string, ctx: RuleContext): boolean {
+  if (!spec.changeMatters) return false;
+  const change = ctx.state.changeOf(event);
+  return !!change && !spec.changeMatters(event.data.kind, ns, change.before, change.after, ctx);
 }
 
 const objectScope = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;

@@ -1,5 +1,5 @@
 import type { RuleContext, RuleMeta, StateRule, Violation } from '../../engine/types';
-import type { ClusterState } from '../../state/cluster-state';
+import type { ClusterState, ResourceChange } from '../../state/cluster-state';
 import type { KubeObject } from '../../state/kube-object';
 import { podLikeOf, workloadKinds, type PodLike, type PodSpec } from '../../state/workloads';
 
@@ -50,8 +50,13 @@ export function coveredByController(obj: KubeObject, state: ClusterState): boole
   return ref.kind === 'ReplicaSet' && !!hash && ref.name.endsWith(`-${hash}`) && !!state.resources.get('Deployment', ns, ref.name.slice(0, -hash.length - 1));
 }
 
-/** Scopes of the objects a workload stands for (their verdict flips when it appears or goes). */
+/** dependentScopes, shared by the pod-spec rules that ask after the same event (state.memo). */
 function dependentScopes(kind: string, ns: string | undefined, name: string, state: ClusterState): string[] {
+  return state.memo(`dependentScopes\n${kind}\n${ns ?? ''}\n${name}`, () => dependentScopesUncached(kind, ns, name, state));
+}
+
+/** Scopes of the objects a workload stands for (their verdict flips when it appears or goes). */
+function dependentScopesUncached(kind: string, ns: string | undefined, name: string, state: ClusterState): string[] {
   const out: string[] = [];
   for (const k of checkedKinds) {
     for (const o of state.resources.list(k, ns)) {
@@ -63,6 +68,13 @@ function dependentScopes(kind: string, ns: string | undefined, name: string, sta
     }
   }
   return out;
+}
+
+/** True when a change is known and its object, where present, is covered by its controller both before and after. */
+function coveredBeforeAndAfter(change: ResourceChange | undefined, state: ClusterState): boolean {
+  if (!change) return false;
+  const covered = (o: KubeObject | undefined) => !o || coveredByController(o, state);
+  return covered(change.before) && covered(change.after);
 }
 
 /** The pod spec of a checked object (podLikeOf, plus ReplicationController templates); undefined otherwise. */
@@ -98,6 +110,8 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
       const { kind, namespace, name } = event.data;
       const own = scopeOf(kind, namespace, name);
+      // A Pod its controller stands for has no verdict of its own, before or after: nothing to re-check.
+      if (kind === 'Pod' && coveredBeforeAndAfter(ctx.state.changeOf(event), ctx.state)) return [];
       // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one does not
       // uncover them: garbage collection deletes them next, and re-checking them now would only make them flap.
       if (kind === 'Pod' || event.data.op === 'delete') return [own];

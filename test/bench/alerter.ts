@@ -1,0 +1,230 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import type { Severity, Signal } from '@ztv/events';
+import { createBullMqJobQueue } from '@ztv/jobs';
+import { applySignals, migrate, openStore } from '@ztv/store';
+import { createLogger } from '@ztv/telemetry';
+import { AlertPipeline } from '../../services/alerter/src/lifecycle/pipeline';
+import { parseRoutingConfig } from '../../services/alerter/src/notify/index';
+import { makeSignal } from '../../services/alerter/src/testing/signals';
+
+/*
+ * `npm run bench:alerter [-- <signals> <batch>]`: signals applied to Postgres per second with their notifications
+ * planned, written to the outbox and enqueued in BullMQ, through the alerter's own path (AlertPipeline.applyBatch then
+ * enqueue, one batch at a time as a partition's consumer would). Real Postgres (DATABASE_URL's server; a database of
+ * its own, dropped after) and real Redis (REDIS_URL; a queue prefix of its own, deleted after). The same stream is
+ * also applied with applySignals alone, in another fresh database, for the cost of notifying. Wall-clock time: the
+ * work is shared with the Postgres and Redis processes. Target ≥ 10,000 signals/s. Writes bench-results/alerter.json.
+ */
+
+const SIGNALS = Number(process.argv[2] ?? 50_000);
+const BATCH = Number(process.argv[3] ?? 1_000);
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const logger = createLogger({ name: 'bench', level: 'warn' });
+
+// Seeded PRNG (mulberry32): the same stream every run.
+function prng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** ≈20% new findings, 65% repeated firings of open ones, 10% resolutions, 5% refires of resolved ones. */
+function buildStream(n: number) {
+  const rand = prng(0x5eed);
+  const rules = [
+    'netpol-default-deny-missing',
+    'mtls-not-strict',
+    'pod-privileged',
+    'image-unverified',
+    'sidecar-missing',
+    'authz-allow-all',
+    'flow-plaintext',
+    'cert-expiring',
+  ];
+  const severities: Severity[] = [
+    'critical',
+    'high',
+    'high',
+    'high',
+    'medium',
+    'medium',
+    'medium',
+    'medium',
+    'low',
+    'low',
+  ];
+  const open: { rule: string; namespace: string; severity: Severity }[] = [];
+  const resolved: typeof open = [];
+  const pick = <T>(xs: T[]) => xs.splice(Math.floor(rand() * xs.length), 1)[0]!;
+  const mix = { new: 0, observed: 0, resolved: 0, refired: 0 };
+  const out: Signal[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    const event = `ev-${i}`;
+    if (r < 0.2 || open.length === 0) {
+      const s = {
+        rule: rules[Math.floor(rand() * rules.length)]!,
+        namespace: `ns-${i}`,
+        severity: severities[Math.floor(rand() * severities.length)]!,
+      };
+      open.push(s);
+      mix.new++;
+      out.push(makeSignal({ ...s, event }));
+    } else if (r < 0.85) {
+      const s = open[Math.floor(rand() * open.length)]!;
+      mix.observed++;
+      out.push(makeSignal({ ...s, event }));
+    } else if (r < 0.95 || resolved.length === 0) {
+      const s = pick(open);
+      resolved.push(s);
+      mix.resolved++;
+      out.push(makeSignal({ ...s, event, transition: 'resolved' }));
+    } else {
+      const s = pick(resolved);
+      open.push(s);
+      mix.refired++;
+      out.push(makeSignal({ ...s, event }));
+    }
+  }
+  return { signals: out, mix };
+}
+
+// Criticals and highs page (PagerDuty) and go to chat; the rest go to chat. The endpoints are never called here.
+const routing = parseRoutingConfig({
+  route: {
+    receiver: 'chat',
+    group_wait: '0s',
+    routes: [
+      { match_re: { severity: 'critical|high' }, receiver: 'pager', continue: true },
+      { receiver: 'chat' },
+    ],
+  },
+  receivers: [
+    { name: 'chat', slack_configs: [{ webhook_url: 'http://127.0.0.1:9/services/T0/B0/BENCHBENCH' }] },
+    {
+      name: 'pager',
+      pagerduty_configs: [
+        { routing_key: 'B3NCHB3NCHB3NCHB3NCHB3NCHB3NCH00', url: 'http://127.0.0.1:9/v2/enqueue' },
+      ],
+    },
+  ],
+});
+
+async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
+  const name = `ztv_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  try {
+    return await work(u.toString());
+  } finally {
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+async function timed(batches: Signal[][], apply: (batch: Signal[]) => Promise<void>) {
+  const t0 = performance.now();
+  for (const b of batches) await apply(b);
+  return performance.now() - t0;
+}
+
+const { signals, mix } = buildStream(SIGNALS);
+const batches: Signal[][] = [];
+for (let i = 0; i < signals.length; i += BATCH) batches.push(signals.slice(i, i + BATCH));
+console.log(`stream: ${signals.length} signals in batches of ${BATCH}: ${JSON.stringify(mix)}`);
+
+const applyOnlyMs = await withDatabase(async (url) => {
+  const store = openStore({ url, poolSize: 4 });
+  await migrate(store);
+  try {
+    return await timed(
+      batches,
+      async (b) => void (await applySignals(store.db, b, { now: new Date(), flapWindowSeconds: 0 })),
+    );
+  } finally {
+    await store.close();
+  }
+});
+console.log(`applySignals alone: ${Math.round((signals.length / applyOnlyMs) * 1000)} signals/s`);
+
+const prefix = `ztv-bench-${randomBytes(4).toString('hex')}`;
+const result = await withDatabase(async (url) => {
+  const store = openStore({ url, poolSize: 4 });
+  await migrate(store);
+  const jobs = createBullMqJobQueue({ redisUrl, prefix, logger });
+  const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: 0 });
+  let applyMs = 0;
+  let enqueueMs = 0;
+  let enqueued = 0;
+  try {
+    const totalMs = await timed(batches, async (b) => {
+      const t0 = performance.now();
+      const planned = await pipeline.applyBatch(b);
+      const t1 = performance.now();
+      await pipeline.enqueue(planned);
+      applyMs += t1 - t0;
+      enqueueMs += performance.now() - t1;
+      enqueued += planned.length;
+    });
+    const counts = await store.pool.query<{ findings: number; events: number; notifications: number }>(
+      `select (select count(*)::int from findings) as findings, (select count(*)::int from finding_events) as events,
+              (select count(*)::int from notifications) as notifications`,
+    );
+    const queue = new Queue('notify.deliver', { connection: { url: redisUrl }, prefix });
+    const inRedis = (await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized')) as number;
+    await queue.close();
+    return { totalMs, applyMs, enqueueMs, enqueued, inRedis, ...counts.rows[0]! };
+  } finally {
+    await jobs.close();
+    await store.close();
+    const redis = new Redis(redisUrl);
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
+      string[]
+    >)
+      if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  }
+});
+
+const perSecond = (ms: number) => Math.round((signals.length / ms) * 1000);
+const out = {
+  signalsPerSecond: perSecond(result.totalMs),
+  target: 10_000,
+  meetsTarget: perSecond(result.totalMs) >= 10_000,
+  applySignalsOnlyPerSecond: perSecond(applyOnlyMs),
+  signals: signals.length,
+  batchSize: BATCH,
+  mix,
+  notificationsEnqueued: result.enqueued,
+  jobsInRedis: result.inRedis,
+  findings: result.findings,
+  findingEvents: result.events,
+  notificationRows: result.notifications,
+  msPerBatch: {
+    applyAndPlan: +(result.applyMs / batches.length).toFixed(1),
+    enqueue: +(result.enqueueMs / batches.length).toFixed(1),
+  },
+  node: process.version,
+  cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} × ${cpus().length}`,
+  date: new Date().toISOString(),
+};
+console.log(JSON.stringify(out, null, 2));
+if (out.jobsInRedis !== out.notificationsEnqueued || out.notificationRows !== out.notificationsEnqueued)
+  throw new Error('bench: notifications planned, rows written and jobs in Redis disagree');
+const dir = resolve(import.meta.dirname, '../../bench-results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(resolve(dir, 'alerter.json'), `${JSON.stringify(out, null, 2)}\n`);

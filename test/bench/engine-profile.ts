@@ -1,0 +1,133 @@
+import { ztvEvent, type ZtvEvent } from '@ztv/events';
+import { baselineRules, defaultRulesConfig, RuleEngine, type Rule } from '@ztv/rules';
+import { buildStream } from './engine-stream';
+import { buildWorld, prng, T0 } from './engine-world';
+
+/*
+ * `npx tsx test/bench/engine-profile.ts [<events>]`: where engine.process spends its time, per event type and per
+ * rule, over the same world and stream as bench:engine (same seed). CPU time (process.cpuUsage) around each rule call, so
+ * the absolute numbers include the timer's own cost (≈0.3 µs a reading); use bench:engine for the throughput that counts.
+ */
+
+/** This process's CPU time in ns (user + system): on a shared machine the wall clock counts the neighbours. */
+const cpuNs = () => {
+  const u = process.cpuUsage();
+  return BigInt(u.user + u.system) * 1000n;
+};
+
+const us = (ns: bigint, n: number) => Number((Number(ns) / 1000 / n).toFixed(2));
+
+const EVENTS = Number(process.argv[2] ?? 100_000);
+/** `--by-type`: engine.process alone over each event type in turn (events validated beforehand), no per-rule timers. */
+const BY_TYPE = process.argv.includes('--by-type');
+/** `--plain`: no timers, only validate + process (for `node --cpu-prof`, whose samples then show the engine alone). */
+const PLAIN = process.argv.includes('--plain');
+const rand = prng(0x2e7a11);
+const { world, state } = buildWorld(rand, 500, 40, 8);
+const { lines } = buildStream(rand, world, EVENTS);
+
+/** `type` or, for resources, `k8s.resource <Kind> <op>`: what a row of the table is about. */
+const eventKey = (e: ZtvEvent) => (e.type === 'k8s.resource' ? `resource ${e.data.kind} ${e.data.op}` : e.type);
+
+let current = '';
+const ruleTime = new Map<string, Map<string, { ns: bigint; calls: number }>>();
+function charge(rule: string, t0: bigint): void {
+  const dt = cpuNs() - t0;
+  let byEvent = ruleTime.get(rule);
+  if (!byEvent) ruleTime.set(rule, (byEvent = new Map()));
+  const c = byEvent.get(current) ?? { ns: 0n, calls: 0 };
+  c.ns += dt;
+  c.calls++;
+  byEvent.set(current, c);
+}
+
+/** The rule with each of its functions timed and charged to the rule under the current event's key. */
+function timed(rule: Rule): Rule {
+  if (rule.kind === 'event') {
+    return { ...rule, check: (e, ctx) => { const t0 = cpuNs(); try { return rule.check(e, ctx); } finally { charge(rule.id, t0); } } };
+  }
+  return {
+    ...rule,
+    scopesFor: (e, ctx) => { const t0 = cpuNs(); try { return rule.scopesFor(e, ctx); } finally { charge(rule.id, t0); } },
+    check: (s, ctx) => { const t0 = cpuNs(); try { return rule.check(s, ctx); } finally { charge(rule.id, t0); } },
+  };
+}
+
+const now = new Date(T0 + 60_000);
+const engine = new RuleEngine({ rules: PLAIN ? baselineRules : baselineRules.map(timed), config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
+for (const e of state) engine.load(e);
+engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
+ruleTime.clear();
+
+if (BY_TYPE) {
+  const groups = new Map<string, ZtvEvent[]>();
+  for (const line of lines) {
+    const e = ztvEvent.parse(JSON.parse(line));
+    const k = e.type === 'k8s.resource' ? `resource ${e.data.kind}` : e.type;
+    groups.set(k, [...(groups.get(k) ?? []), e]);
+  }
+  const rows = [...groups].map(([k, events]) => {
+    const t0 = cpuNs();
+    for (const e of events) engine.process(e);
+    const ns = cpuNs() - t0;
+    return { event: k, count: events.length, 'µs each': us(ns, events.length), 'µs per average event': us(ns, lines.length) };
+  });
+  console.table(rows);
+  console.log(`engine.process: ${rows.reduce((s, r) => s + r['µs per average event'], 0).toFixed(2)} µs per average event (CPU; types run one after another)`);
+  process.exit(0);
+}
+
+if (PLAIN) {
+  const t0 = cpuNs();
+  for (const line of lines) engine.process(ztvEvent.parse(JSON.parse(line)));
+  console.log(`parse + validate + process: ${us(cpuNs() - t0, lines.length)} µs per event (CPU)`);
+  process.exit(0);
+}
+
+const applyOf = engine.state.apply.bind(engine.state);
+let applyNs = 0n;
+engine.state.apply = (e, c) => { const t0 = cpuNs(); applyOf(e, c); applyNs += cpuNs() - t0; };
+
+const byEvent = new Map<string, { n: number; validate: bigint; process: bigint; apply: bigint }>();
+for (const line of lines) {
+  const json: unknown = JSON.parse(line);
+  const t0 = cpuNs();
+  const event = ztvEvent.parse(json);
+  const t1 = cpuNs();
+  current = eventKey(event);
+  const a0 = applyNs;
+  engine.process(event);
+  const t2 = cpuNs();
+  const row = byEvent.get(current) ?? { n: 0, validate: 0n, process: 0n, apply: 0n };
+  row.n++;
+  row.validate += t1 - t0;
+  row.process += t2 - t1;
+  row.apply += applyNs - a0;
+  byEvent.set(current, row);
+}
+
+const total = lines.length;
+const eventRows = [...byEvent].sort((a, b) => Number(b[1].process - a[1].process)).map(([k, r]) => ({
+  event: k,
+  count: r.n,
+  'validate µs': us(r.validate, r.n),
+  'process µs': us(r.process, r.n),
+  'apply µs': us(r.apply, r.n),
+  'share of all process time %': Number(((Number(r.process) / Number([...byEvent.values()].reduce((s, x) => s + x.process, 0n))) * 100).toFixed(1)),
+  'µs per average event': us(r.process, total),
+}));
+console.table(eventRows);
+
+const ruleRows = [...ruleTime].map(([id, m]) => {
+  const ns = [...m.values()].reduce((s, c) => s + c.ns, 0n);
+  const worst = [...m].sort((a, b) => Number(b[1].ns - a[1].ns))[0];
+  return {
+    rule: id,
+    'µs per average event': us(ns, total),
+    'worst event type': worst?.[0],
+    'µs per such event': worst ? us(worst[1].ns, byEvent.get(worst[0])?.n ?? 1) : 0,
+  };
+}).sort((a, b) => b['µs per average event'] - a['µs per average event']);
+console.table(ruleRows);
+const all = [...byEvent.values()];
+console.log(`average: validate ${us(all.reduce((s, r) => s + r.validate, 0n), total)} µs, process ${us(all.reduce((s, r) => s + r.process, 0n), total)} µs, apply ${us(all.reduce((s, r) => s + r.apply, 0n), total)} µs per event (CPU, with timers)`);
