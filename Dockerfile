@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every ztv service. The first argument picks what runs:
 #   docker run IMAGE collector | rule-worker | alerter | remediator | api | migrate | evaluate <paths...>
+# The last stage, `runtime`, is the default target; `clock-probe` adds chronyc for the optional node probe.
 # TypeScript runs from source through tsx (a runtime dependency): there is no build step, only dependencies.
 #
 # Pinning: the base is pinned by tag AND digest. The digest below is a placeholder that the release job (or
@@ -20,7 +21,21 @@ COPY bin ./bin
 COPY migrations ./migrations
 COPY tsconfig.base.json tsconfig.json ./
 
-# ---- runtime: no npm cache, no dev dependencies, owned by root, run as an unprivileged numeric user ----
+# ---- clock-probe: the runtime plus chronyc, for the optional clock-probe DaemonSet ----
+# docker build --target clock-probe -t ztv-clock-probe .   (deploy/components/clock-probe)
+FROM ${NODE_IMAGE} AS clock-probe
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chrony \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    TSX_DISABLE_CACHE=1
+WORKDIR /app
+COPY --from=deps /app /app
+USER 10001:10001
+ENTRYPOINT ["node", "bin/ztv.mjs"]
+CMD ["clock-probe"]
+
+# ---- runtime (the default target): no npm cache, no dev dependencies, owned by root, an unprivileged numeric user ----
 FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="ztv" \
       org.opencontainers.image.description="ztv, the Zero-Trust Verifier" \

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -16,10 +16,12 @@ import { makeSignal } from '../../services/alerter/src/testing/signals';
 /*
  * `npm run bench:alerter [-- <signals> <batch>]`: signals applied to Postgres per second with their notifications
  * planned, written to the outbox and enqueued in BullMQ, through the alerter's own path (AlertPipeline.applyBatch then
- * enqueue, one batch at a time as a partition's consumer would). Real Postgres (DATABASE_URL's server; a database of
- * its own, dropped after) and real Redis (REDIS_URL; a queue prefix of its own, deleted after). The same stream is
- * also applied with applySignals alone, in another fresh database, for the cost of notifying. Wall-clock time: the
- * work is shared with the Postgres and Redis processes. Target ≥ 10,000 signals/s. Writes bench-results/alerter.json.
+ * enqueue), in batches of 1,000. Headline: one consumer, each batch committed and enqueued before the next, as one
+ * partition's consumer works. Also measured: two consumers on disjoint partitions (the prod overlay's two alerter
+ * replicas), and applySignals alone (the cost of notifying). Real Postgres (DATABASE_URL's server; a database of its
+ * own per run, dropped after) and real Redis (REDIS_URL; a queue prefix of its own, deleted after). Wall-clock time:
+ * the work is shared with the Postgres and Redis processes, so the load average is recorded too. Target ≥ 10,000
+ * signals/s. Writes bench-results/alerter.json.
  */
 
 const SIGNALS = Number(process.argv[2] ?? 50_000);
@@ -136,95 +138,138 @@ async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function timed(batches: Signal[][], apply: (batch: Signal[]) => Promise<void>) {
-  const t0 = performance.now();
-  for (const b of batches) await apply(b);
-  return performance.now() - t0;
+/** Batches of one consumer's partitions: signals keyed by namespace, as Kafka partitions them, split `consumers` ways. */
+function partitioned(signals: Signal[], consumers: number): Signal[][][] {
+  const streams: Signal[][] = Array.from({ length: consumers }, () => []);
+  for (const s of signals) {
+    const key = `${s.cluster}/${s.subject.namespace}`;
+    let h = 0;
+    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
+    streams[Math.abs(h) % consumers]!.push(s);
+  }
+  return streams.map((stream) => {
+    const batches: Signal[][] = [];
+    for (let i = 0; i < stream.length; i += BATCH) batches.push(stream.slice(i, i + BATCH));
+    return batches;
+  });
 }
 
 const { signals, mix } = buildStream(SIGNALS);
-const batches: Signal[][] = [];
-for (let i = 0; i < signals.length; i += BATCH) batches.push(signals.slice(i, i + BATCH));
 console.log(`stream: ${signals.length} signals in batches of ${BATCH}: ${JSON.stringify(mix)}`);
-
-const applyOnlyMs = await withDatabase(async (url) => {
-  const store = openStore({ url, poolSize: 4 });
-  await migrate(store);
-  try {
-    return await timed(
-      batches,
-      async (b) => void (await applySignals(store.db, b, { now: new Date(), flapWindowSeconds: 0 })),
-    );
-  } finally {
-    await store.close();
-  }
-});
-console.log(`applySignals alone: ${Math.round((signals.length / applyOnlyMs) * 1000)} signals/s`);
-
-const prefix = `ztv-bench-${randomBytes(4).toString('hex')}`;
-const result = await withDatabase(async (url) => {
-  const store = openStore({ url, poolSize: 4 });
-  await migrate(store);
-  const jobs = createBullMqJobQueue({ redisUrl, prefix, logger });
-  const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: 0 });
-  let applyMs = 0;
-  let enqueueMs = 0;
-  let enqueued = 0;
-  try {
-    const totalMs = await timed(batches, async (b) => {
-      const t0 = performance.now();
-      const planned = await pipeline.applyBatch(b);
-      const t1 = performance.now();
-      await pipeline.enqueue(planned);
-      applyMs += t1 - t0;
-      enqueueMs += performance.now() - t1;
-      enqueued += planned.length;
-    });
-    const counts = await store.pool.query<{ findings: number; events: number; notifications: number }>(
-      `select (select count(*)::int from findings) as findings, (select count(*)::int from finding_events) as events,
-              (select count(*)::int from notifications) as notifications`,
-    );
-    const queue = new Queue('notify.deliver', { connection: { url: redisUrl }, prefix });
-    const inRedis = (await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized')) as number;
-    await queue.close();
-    return { totalMs, applyMs, enqueueMs, enqueued, inRedis, ...counts.rows[0]! };
-  } finally {
-    await jobs.close();
-    await store.close();
-    const redis = new Redis(redisUrl);
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
-      string[]
-    >)
-      if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  }
-});
-
 const perSecond = (ms: number) => Math.round((signals.length / ms) * 1000);
+
+/**
+ * The alerter's path (applyBatch, then enqueue) over `consumers` consumers, each with its own queue connection. With
+ * `baseline`, each batch is also applied by applySignals alone to a second database just before, so both are timed
+ * under the same load (the machine is shared).
+ */
+async function pipelineRun(consumers: number, baseline?: string) {
+  const prefix = `ztv-bench-${randomBytes(4).toString('hex')}`;
+  return withDatabase(async (url) => {
+    const store = openStore({ url, poolSize: 4 });
+    await migrate(store);
+    const bare = baseline ? openStore({ url: baseline, poolSize: 2 }) : undefined;
+    if (bare) await migrate(bare);
+    let bareMs = 0;
+    const queues = Array.from({ length: consumers }, () =>
+      createBullMqJobQueue({ redisUrl, prefix, logger }),
+    );
+    const pipelines = queues.map(
+      (jobs) => new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: 0 }),
+    );
+    let applyMs = 0;
+    let enqueueMs = 0;
+    let enqueued = 0;
+    let batches = 0;
+    try {
+      const streams = partitioned(signals, consumers);
+      const t0 = performance.now();
+      await Promise.all(
+        streams.map(async (stream, i) => {
+          for (const b of stream) {
+            if (bare) {
+              const s0 = performance.now();
+              await applySignals(bare.db, b, { now: new Date(), flapWindowSeconds: 0 });
+              bareMs += performance.now() - s0;
+            }
+            const s = performance.now();
+            const planned = await pipelines[i]!.applyBatch(b);
+            const m = performance.now();
+            await pipelines[i]!.enqueue(planned);
+            applyMs += m - s;
+            enqueueMs += performance.now() - m;
+            enqueued += planned.length;
+            batches++;
+          }
+        }),
+      );
+      const totalMs = performance.now() - t0 - bareMs;
+      const counts = await store.pool.query<{ findings: number; events: number; notifications: number }>(
+        `select (select count(*)::int from findings) as findings, (select count(*)::int from finding_events) as events,
+                (select count(*)::int from notifications) as notifications`,
+      );
+      const queue = new Queue('notify.deliver', { connection: { url: redisUrl }, prefix });
+      const inRedis = (await queue.getJobCountByTypes('waiting', 'delayed', 'prioritized')) as number;
+      await queue.close();
+      const row = counts.rows[0]!;
+      if (inRedis !== enqueued || row.notifications !== enqueued || row.events !== signals.length)
+        throw new Error(
+          `bench: ${enqueued} planned, ${row.notifications} rows, ${inRedis} jobs in Redis disagree`,
+        );
+      return {
+        signalsPerSecond: perSecond(totalMs),
+        applySignalsOnlyPerSecond: bare ? perSecond(bareMs) : undefined,
+        notificationsEnqueued: enqueued,
+        jobsInRedis: inRedis,
+        findings: row.findings,
+        findingEvents: row.events,
+        msPerBatch: {
+          applyAndPlan: +(applyMs / batches).toFixed(1),
+          enqueue: +(enqueueMs / batches).toFixed(1),
+        },
+      };
+    } finally {
+      await Promise.all(queues.map((q) => q.close()));
+      await store.close();
+      await bare?.close();
+      const redis = new Redis(redisUrl);
+      for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
+        string[]
+      >)
+        if (keys.length) await redis.del(...keys);
+      await redis.quit();
+    }
+  });
+}
+
+const one = await withDatabase((baseline) => pipelineRun(1, baseline));
+console.log(`applySignals alone, one consumer: ${one.applySignalsOnlyPerSecond} signals/s`);
+console.log(`alerter path, one consumer: ${one.signalsPerSecond} signals/s`);
+const two = await pipelineRun(2);
+console.log(`alerter path, two consumers (two replicas, as deployed): ${two.signalsPerSecond} signals/s`);
+
 const out = {
-  signalsPerSecond: perSecond(result.totalMs),
+  /** One consumer: batches strictly one after another, each committed and enqueued before the next. */
+  signalsPerSecond: one.signalsPerSecond,
   target: 10_000,
-  meetsTarget: perSecond(result.totalMs) >= 10_000,
-  applySignalsOnlyPerSecond: perSecond(applyOnlyMs),
+  meetsTarget: one.signalsPerSecond >= 10_000,
+  /** Two consumers on disjoint partitions (the prod overlay runs two alerter replicas): one's Redis work overlaps the other's Postgres work. */
+  twoConsumersSignalsPerSecond: two.signalsPerSecond,
+  applySignalsOnlyPerSecond: one.applySignalsOnlyPerSecond,
   signals: signals.length,
   batchSize: BATCH,
   mix,
-  notificationsEnqueued: result.enqueued,
-  jobsInRedis: result.inRedis,
-  findings: result.findings,
-  findingEvents: result.events,
-  notificationRows: result.notifications,
-  msPerBatch: {
-    applyAndPlan: +(result.applyMs / batches.length).toFixed(1),
-    enqueue: +(result.enqueueMs / batches.length).toFixed(1),
-  },
+  notificationsEnqueued: one.notificationsEnqueued,
+  jobsInRedis: one.jobsInRedis,
+  findings: one.findings,
+  findingEvents: one.findingEvents,
+  msPerBatch: one.msPerBatch,
+  loadAverage: loadavg().map((l) => +l.toFixed(1)),
   node: process.version,
   cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} × ${cpus().length}`,
   date: new Date().toISOString(),
 };
 console.log(JSON.stringify(out, null, 2));
-if (out.jobsInRedis !== out.notificationsEnqueued || out.notificationRows !== out.notificationsEnqueued)
-  throw new Error('bench: notifications planned, rows written and jobs in Redis disagree');
 const dir = resolve(import.meta.dirname, '../../bench-results');
 mkdirSync(dir, { recursive: true });
 writeFileSync(resolve(dir, 'alerter.json'), `${JSON.stringify(out, null, 2)}\n`);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
-import { envSchema } from '@ztv/config';
-import { rulesConfig } from '@ztv/rules';
-import { parseRawNotifyConfig } from '../../services/alerter/src/notify/config';
+import { envSchema, loadEnv } from '@ztv/config';
+import { loadRoutingConfig } from '../../services/alerter/src/alerting-config';
+import { watchedKinds } from '../../services/collector/src/sources/kube/kinds';
+import { loadRulesConfig } from '../../services/rule-worker/src/rules-config';
 import type { KObject } from './kustomize';
 import { podTemplate, renderAll, type Container, type PodSpec } from './render';
 
@@ -20,10 +20,15 @@ const apiClients = new Set(['collector', 'remediator']);
 
 describe.each(each)('%s', (_name, objects) => {
   it('puts everything in the ztv namespace, which enforces Pod Security "restricted"', () => {
-    const ns = objects.filter((o) => o.kind === 'Namespace');
-    expect(ns.map((o) => o.metadata.name)).toEqual(['ztv']);
-    expect(ns[0]!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
-    for (const o of objects) if (!['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe('ztv');
+    const ns = new Map(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o]));
+    expect(ns.get('ztv')!.metadata.labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/audit': 'restricted' });
+    // The one exception: the optional clock probe's own namespace (host network, see its component), nothing else in it.
+    expect([...ns.keys()].filter((n) => n !== 'ztv')).toEqual(objects.some((o) => o.kind === 'DaemonSet') ? ['ztv-node'] : []);
+    for (const o of objects) {
+      if (['Namespace', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind)) continue;
+      const expected = o.metadata.name === 'ztv-clock-probe' ? 'ztv-node' : 'ztv';
+      expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(expected);
+    }
   });
 
   it('runs every pod non-root, read-only, without privileges, with a dedicated ServiceAccount', () => {
@@ -35,11 +40,13 @@ describe.each(each)('%s', (_name, objects) => {
       expect(spec.automountServiceAccountToken, what).toBe(apiClients.has(component));
       expect(spec.securityContext, what).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       expect(spec.securityContext!.runAsUser, what).toBeGreaterThan(0);
-      expect([spec.hostNetwork, spec.hostPID, spec.hostIPC].filter(Boolean), what).toEqual([]);
+      expect([spec.hostPID, spec.hostIPC].filter(Boolean), what).toEqual([]);
+      // Only the clock probe shares the node's network (chronyc → chronyd on 127.0.0.1), and says why.
+      expect(Boolean(spec.hostNetwork), what).toBe(component === 'clock-probe');
       expect(spec.volumes?.find((v) => v.name === 'tmp')?.emptyDir, `${what}: a writable /tmp`).toBeDefined();
       for (const c of containers(spec)) {
         expect(c.securityContext, `${what} ${c.name}`).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, privileged: false, capabilities: { drop: ['ALL'] } });
-        expect(c.image, `${what} ${c.name}`).toMatch(/^registry\.example\.com\/ztv\/ztv@sha256:[0-9a-f]{64}$/);
+        expect(c.image, `${what} ${c.name}`).toMatch(/^registry\.example\.com\/ztv\/ztv(-clock-probe)?@sha256:[0-9a-f]{64}$/);
         expect(c.args?.[0], `${what}: the first argument picks the service`).toBe(component);
         expect(c.resources?.requests, what).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(c.resources?.limits?.memory, what).toEqual(expect.any(String));
@@ -48,16 +55,15 @@ describe.each(each)('%s', (_name, objects) => {
     }
   });
 
-  it('probes every long-running service and gives each Deployment a PodDisruptionBudget', () => {
+  it('probes every Deployment and gives each a PodDisruptionBudget', () => {
     const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.spec as { selector: { matchLabels: Record<string, string> }; maxUnavailable?: number });
-    for (const { o, labels, spec } of workloads(objects)) {
-      if (o.kind === 'Job') continue;
+    // The Job runs to completion; the clock probe has no ops endpoint yet (its liveness is its process).
+    for (const { o, labels, spec } of workloads(objects).filter((w) => w.o.kind === 'Deployment')) {
       for (const c of spec.containers) {
         expect(c.livenessProbe, o.metadata.name).toBeDefined();
-        if (o.kind === 'Deployment') expect(c.readinessProbe, o.metadata.name).toBeDefined();
+        expect(c.readinessProbe, o.metadata.name).toBeDefined();
         expect(c.ports?.find((p) => p.name === 'metrics')?.containerPort, o.metadata.name).toBe(9464);
       }
-      if (o.kind !== 'Deployment') continue;
       const covering = pdbs.filter((p) => Object.entries(p.selector.matchLabels).every(([k, v]) => labels[k] === v));
       expect(covering, o.metadata.name).toHaveLength(1);
       expect(covering[0]!.maxUnavailable).toBe(1);
@@ -74,19 +80,21 @@ describe.each(each)('%s', (_name, objects) => {
           else if (secretish.test(e.name) && !e.name.endsWith('_FILE')) throw new Error(`${o.metadata.name}: ${e.name} is inlined`);
         }
       }
-      for (const v of spec.volumes ?? []) if (v.secret) expect(['ztv-collector-tls', 'ztv-notify']).toContain(v.secret.secretName);
+      for (const v of spec.volumes ?? []) if (v.secret) expect(['ztv-collector-tls', 'ztv-notify', 'ztv-clock-probe']).toContain(v.secret.secretName);
     }
   });
 
   it('configures only variables @ztv/config knows, and a config file the services accept', () => {
     const env = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ztv-env')!.data as Record<string, string>;
-    const known = new Set([...Object.keys(envSchema.shape), 'NODE_NAME', 'HOST_IP']); // the last two: the clock probe's downward API
+    const known = new Set(Object.keys(envSchema.shape));
     expect(Object.keys(env).filter((k) => !known.has(k))).toEqual([]);
     expect(envSchema.safeParse(env).success).toBe(true);
     for (const { spec } of workloads(objects)) for (const c of containers(spec)) expect((c.env ?? []).map((e) => e.name).filter((k) => !known.has(k))).toEqual([]);
-    const file = parse((objects.find((o) => o.metadata.name === 'ztv-config')!.data as Record<string, string>)['ztv.yaml']!) as { rules?: unknown };
-    expect(() => parseRawNotifyConfig(file)).not.toThrow();
-    expect(rulesConfig.safeParse(file.rules ?? {}).success).toBe(true);
+    // The services' own loaders read the mounted file: the alerter its routing, the rule-worker its thresholds.
+    const file = (objects.find((o) => o.metadata.name === 'ztv-config')!.data as Record<string, string>)['ztv.yaml']!;
+    const routing = loadRoutingConfig(env.ZTV_CONFIG_FILE, () => file);
+    expect([...routing!.receivers.keys()].sort()).toEqual(['pagerduty-oncall', 'slack-security']);
+    expect(loadRulesConfig(loadEnv(env), () => file).policyAdmins).toEqual(['system:serviceaccount:argocd:argocd-application-controller']);
   });
 
   it('grants the Kubernetes API to the collector (read-only) and the remediator only', () => {
@@ -101,14 +109,8 @@ describe.each(each)('%s', (_name, objects) => {
     const rulesOf = (name: string) => (roles.find((r) => r.metadata.name === name)!.rules as Rule[]).flatMap((r) => r.resources.map((res) => ({ ...r, res: `${r.apiGroups[0] || 'core'}/${res}` })));
     const collector = rulesOf('ztv-collector');
     expect(new Set(collector.flatMap((r) => r.verbs))).toEqual(new Set(['get', 'list', 'watch']));
-    expect(collector.map((r) => r.res).sort()).toEqual(
-      [
-        'core/namespaces', 'core/pods', 'core/services', 'core/serviceaccounts', 'core/secrets', 'core/configmaps', 'core/nodes',
-        'coordination.k8s.io/leases', 'apps/deployments', 'apps/statefulsets', 'apps/daemonsets', 'apps/replicasets', 'batch/jobs', 'batch/cronjobs',
-        'networking.k8s.io/networkpolicies', 'security.istio.io/peerauthentications', 'security.istio.io/authorizationpolicies',
-        'cilium.io/ciliumnetworkpolicies', 'cilium.io/ciliumclusterwidenetworkpolicies', 'cert-manager.io/certificates',
-      ].sort(),
-    );
+    // Exactly the kinds the collector's watchers list and watch (Lease included: it is opt-in, COLLECTOR_KUBE_KINDS).
+    expect(collector.map((r) => r.res).sort()).toEqual(watchedKinds.map((w) => `${w.group || 'core'}/${w.plural}`).sort());
     const remediator = rulesOf('ztv-remediator');
     for (const r of [...collector, ...remediator]) {
       expect(r.apiGroups.length, 'one API group per rule').toBe(1);
@@ -141,6 +143,6 @@ describe.each(each)('%s', (_name, objects) => {
     const spec = svc.spec as { selector: Record<string, string>; ports: { name: string; targetPort: string }[] };
     expect(spec.ports).toEqual([expect.objectContaining({ name: 'metrics', port: 9464, targetPort: 'metrics' })]);
     const scraped = workloads(objects).filter((w) => Object.entries(spec.selector).every(([k, v]) => w.labels[k] === v));
-    expect(scraped.map((w) => w.component).sort()).toEqual(workloads(objects).filter((w) => w.o.kind !== 'Job').map((w) => w.component).sort());
+    expect(scraped.map((w) => w.component).sort()).toEqual(workloads(objects).filter((w) => w.o.kind === 'Deployment').map((w) => w.component).sort());
   });
 });

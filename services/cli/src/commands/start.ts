@@ -80,6 +80,22 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   const jobs = opts.embedded ? createInProcessJobQueue({ logger }) : createBullMqJobQueue({ redisUrl: env.REDIS_URL, prefix: env.ZTV_QUEUE_PREFIX, logger });
   shutdown.register('jobs', () => jobs.close());
   const api = new ApiServer({ env, store, logger, jobs });
+  // Remediation acts through the Kubernetes API: on when a cluster answers, else requests wait in the queue.
+  const kc = await reachableCluster(env.KUBECONFIG);
+  if (kc) {
+    const { Remediator, KubeOps, loadRemediatorSettings } = await import('@ztv/remediator');
+    const { createKubeClients } = await import('@ztv/kube');
+    const remediator = new Remediator({
+      queue: jobs,
+      db: store.db,
+      kube: new KubeOps(createKubeClients(kc, { requestTimeoutMs: env.REMEDIATION_KUBE_TIMEOUT_MS })),
+      settings: loadRemediatorSettings(env),
+      logger,
+      concurrency: env.REMEDIATION_CONCURRENCY,
+    });
+    remediator.start();
+    shutdown.register('remediator', () => remediator.stop());
+  }
   const url = await collector.start();
   shutdown.register('collector', () => collector.stop());
   await worker.start();
@@ -101,7 +117,7 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   if (generated) io.stdout(`  ingest token (shown once): ${generated}`);
   io.stdout('  stop with Ctrl-C');
 
-  const demo = opts.demo ?? (opts.embedded === true && !(await clusterReachable()));
+  const demo = opts.demo ?? (opts.embedded === true && !kc);
   if (demo) {
     const { demoStory } = await import('../demo/story');
     const { replayStory } = await import('../demo/replay');
@@ -128,14 +144,14 @@ function consoleNotification(t: { kind: string; severity: string; ruleId: string
   return `${icon} ${t.kind.padEnd(10)} ${t.severity.padEnd(8)} ${t.ruleId.padEnd(28)} ${t.namespace ?? '-'}  ${t.title}  (${t.findingId})`;
 }
 
-/** True when a kubeconfig is present and its API server answers. */
-async function clusterReachable(): Promise<boolean> {
+/** The kubeconfig when one is present and its API server answers; undefined otherwise (never throws). */
+async function reachableCluster(kubeconfigPath: string | undefined) {
   try {
     const { loadKubeConfig, isReachable } = await import('@ztv/kube');
-    const kc = loadKubeConfig({});
-    return (await isReachable(kc, { timeoutMs: 1500 })).reachable;
+    const kc = loadKubeConfig(kubeconfigPath ? { kubeconfigPath } : {});
+    return (await isReachable(kc, { timeoutMs: 1500 })).reachable ? kc : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
