@@ -38,9 +38,7 @@ CMD ["clock-probe"]
 # ---- runtime (the default target): no npm cache, no dev dependencies, owned by root, an unprivileged numeric user ----
 FROM ${NODE_IMAGE} AS runtime
 LABEL org.opencontainers.image.title="ztv" \
-      org.opencontainers.image.description="ztv, the Zero-Trust Verifier" \
-      org.opencontainers.image.source="https://github.com/ztv-dev/ztv" \
-      org.opencontainers.image.licenses="Apache-2.0"
+      org.opencontainers.image.description="ztv, the Zero-Trust Verifier"
 # Read-only root filesystem: tsx would cache compiled files under /tmp; with the cache off nothing is written
 # anywhere, so the image also runs with no writable /tmp at all (the manifests mount one anyway).
 ENV NODE_ENV=production \

@@ -3,9 +3,6 @@ export { decodeSignal } from './decode-signal';
 export { loadRoutingConfig } from './alerting-config';
 export {
   AlertPipeline,
-  planNotifications,
-  notifiedFinding,
-  markSilenced,
   storeDeliveryRecorder,
   type AlertPipelineOptions,
   type QueuedNotification,

@@ -45,6 +45,8 @@ export interface TestCollectorOptions {
   kafkaBrokers?: string[];
   stateDir?: string;
   logger?: Logger;
+  /** Collect produced records through a consumer group (default true; `records()` is empty without it). */
+  collect?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export async function startTestCollector(env: Record<string, string> = {}, opts:
   }
   const topics = topicNames(config.ZTV_TOPIC_PREFIX);
   const seen = new Map<string, ConsumedRecord[]>();
-  const consumer = await eventLog.consume({
+  const consumer = opts.collect === false ? undefined : await eventLog.consume({
     groupId: `collect-${randomBytes(4).toString('hex')}`,
     topics: Object.values(topics),
     fromBeginning: true,
@@ -110,7 +112,7 @@ export async function startTestCollector(env: Record<string, string> = {}, opts:
       return { status: res.status, body: await res.text(), headers: res.headers };
     },
     async stop() {
-      await consumer.stop();
+      await consumer?.stop();
       await collector.stop();
       if (!opts.eventLog) await eventLog.close();
       if (ownsState) await rm(stateDir, { recursive: true, force: true });

@@ -76,15 +76,7 @@ export {
   type SilenceResult,
   type SilenceState,
 } from './silences/repository';
-export {
-  silenceLabelNames,
-  silenceLabels,
-  silenceMatcherIssues,
-  compileSilence,
-  silenceSuppressor,
-  type SilenceLabels,
-  type SilenceLabelName,
-} from './silences/matchers';
+export { silenceLabelNames, silenceSuppressor } from './silences/matchers';
 export { matchingSilence } from './silences/apply';
 export { remediationJobId } from './remediations/job-id';
 export {

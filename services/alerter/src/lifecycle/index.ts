@@ -1,5 +1,3 @@
 export { AlertPipeline, type AlertPipelineOptions } from './pipeline';
-export { planNotifications, notifiedFinding, type QueuedNotification, type NotificationPlan } from './plan';
-export { markSilenced } from './silenced';
-export { sweepOutbox } from './outbox';
+export type { QueuedNotification } from './plan';
 export { storeDeliveryRecorder } from './store-recorder';
