@@ -1,121 +1,168 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { auditEvent, eventTypes, resourceData, ztvEvent, type ZtvEvent } from '@ztv/events';
+import { safeParseZtvEvent, ztvEvent, type ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { buildStream } from './engine-stream';
 import { buildWorld, prng, T0 } from './engine-world';
 
 /*
- * `npm run bench:engine [-- <events>]`: the whole baseline pack over a realistic mix (≈60% flows, 30% audit, 8%
+ * `npm run bench:engine [-- <events> <runs>]`: the whole baseline pack over a realistic mix (≈60% flows, 30% audit, 8%
  * resource changes, 2% certificates) against a state of 500 namespaces and 20k pods, compared with only
- * JSON-parsing the same events. Target: eventsPerSecond ≥ 0.5 × parseOnlyPerSecond. Writes bench-results/engine.json.
+ * JSON-parsing the same events. The measured path is what the rule-worker does per record: JSON.parse, the same
+ * validation (safeParseZtvEvent), engine.process. Target: eventsPerSecond ≥ 0.5 × parseOnlyPerSecond.
+ * Writes the median of `runs` (default 3) to bench-results/engine.json.
  */
 
 const EVENTS = Number(process.argv[2] ?? 100_000);
-
-/**
- * The alternative the rule-worker could take: the envelope's fields exactly as ztvEvent checks them, `data` only as
- * an object (its shape was validated by the collector that produced it). Built from @ztv/events' own schemas.
- */
-const envelopeFields = auditEvent.pick({ id: true, cluster: true, source: true, time: true, observedAt: true }).extend({ data: resourceData.shape.object }).loose();
-function envelopeOnly(raw: unknown): ZtvEvent {
-  const e = envelopeFields.parse(raw);
-  if (!(eventTypes as readonly unknown[]).includes(e.type)) throw new Error(`unknown event type ${String(e.type)}`);
-  return e as unknown as ZtvEvent;
-}
+/** Independent runs (a fresh engine each, same state and stream); engine.json gets the median by ratio. */
+const RUNS = Number(process.argv[3] ?? 3);
 
 const NAMESPACES = 500;
 const PODS_PER_NAMESPACE = 40;
 const WORKLOADS_PER_NAMESPACE = 8;
 
 /*
- * Time is this process's CPU time (user + system), not the wall clock: on a shared machine the wall clock counts the
- * time other processes hold the cores, and the ratio would measure the neighbours.
+ * Time is measured twice: this process's CPU time (user + system), which the target is judged on — on a shared
+ * machine the wall clock counts the time other processes hold the cores, and the ratio would measure the neighbours —
+ * and the wall clock, for reference.
  */
 const cpuNow = () => {
   const u = process.cpuUsage();
-  return BigInt(u.user + u.system) * 1000n;
+  return u.user + u.system; // µs
 };
-const ms = (t0: bigint) => Number(cpuNow() - t0) / 1e6;
+interface Took {
+  cpuMs: number;
+  wallMs: number;
+}
+function time(fn: () => void): Took {
+  const c0 = cpuNow();
+  const w0 = performance.now();
+  fn();
+  return { cpuMs: (cpuNow() - c0) / 1000, wallMs: performance.now() - w0 };
+}
 const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000);
 
-/** Best of `runs` timings of `fn` over every line (the parse baselines; best = the hardest target to beat). */
-function best(runs: number, lines: string[], fn: (line: string) => unknown): number {
-  let fastest = Infinity;
+/** Fastest of `runs` timings of `fn` over every line (the baselines; fastest = the hardest target to beat). */
+function best(runs: number, lines: string[], fn: (line: string) => unknown): Took {
+  let fastest: Took = { cpuMs: Infinity, wallMs: Infinity };
   for (let i = 0; i < runs; i++) {
-    const t0 = cpuNow();
-    for (const line of lines) fn(line);
-    fastest = Math.min(fastest, ms(t0));
+    const t = time(() => {
+      for (const line of lines) fn(line);
+    });
+    if (t.cpuMs < fastest.cpuMs) fastest = t;
   }
   return fastest;
 }
 
+/** What the rule-worker does with a record's JSON (services/rule-worker decodeEvent): fast path, zod when in doubt. */
+function validate(json: unknown): ZtvEvent {
+  const r = safeParseZtvEvent(json);
+  if (!r.success) throw r.error;
+  return r.data;
+}
+
 const rand = prng(0x2e7a11);
-let t0 = cpuNow();
 const { world, state } = buildWorld(rand, NAMESPACES, PODS_PER_NAMESPACE, WORKLOADS_PER_NAMESPACE);
 const { lines, mix } = buildStream(rand, world, EVENTS);
 const bytes = lines.reduce((n, l) => n + l.length, 0);
-console.log(`generated ${state.length} state objects and ${lines.length} events (${(bytes / lines.length).toFixed(0)} B avg) in ${ms(t0).toFixed(0)} ms`);
+console.log(`generated ${state.length} state objects and ${lines.length} events (${(bytes / lines.length).toFixed(0)} B avg)`);
 
 const now = new Date(T0 + 60_000);
-const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
-t0 = cpuNow();
-for (const e of state) engine.load(e);
-const initial = engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
-console.log(`loaded ${engine.state.resources.count()} objects and evaluated them (${initial.signals.length} findings) in ${ms(t0).toFixed(0)} ms`);
 
-// Warm the parsers and the validator (JIT) on a slice before timing.
-const warm = lines.slice(0, Math.min(10_000, lines.length));
-best(2, warm, (l) => ztvEvent.parse(JSON.parse(l)));
-
-const parseMs = best(3, lines, (l) => JSON.parse(l));
-const validateMs = best(3, lines, (l) => ztvEvent.parse(JSON.parse(l)));
-const envelopeMs = best(3, lines, (l) => envelopeOnly(JSON.parse(l)));
-
-let signals = 0;
-const errors = new Map<string, number>();
-t0 = cpuNow();
-for (const line of lines) {
-  const event: ZtvEvent = ztvEvent.parse(JSON.parse(line));
-  const out = engine.process(event);
-  signals += out.signals.length;
-  for (const o of out.outcomes) if (o.kind === 'error') errors.set(o.ruleId, (errors.get(o.ruleId) ?? 0) + 1);
+interface Run {
+  parse: Took;
+  validate: Took;
+  zod: Took;
+  engine: Took;
+  signals: number;
+  errors: Record<string, number>;
+  objects: number;
 }
-const engineMs = ms(t0);
+
+function run(i: number): Run {
+  const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
+  let initial = 0;
+  const loaded = time(() => {
+    for (const e of state) engine.load(e);
+    initial = engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() }).signals.length;
+  });
+  console.log(`run ${i + 1}/${RUNS}: loaded ${engine.state.resources.count()} objects and evaluated them (${initial} findings) in ${loaded.cpuMs.toFixed(0)} ms`);
+  // Warm the parsers and validators (JIT) on a slice before timing.
+  const warm = lines.slice(0, Math.min(10_000, lines.length));
+  best(2, warm, (l) => ztvEvent.parse(JSON.parse(l)));
+  best(2, warm, (l) => validate(JSON.parse(l)));
+  const parse = best(3, lines, (l) => JSON.parse(l));
+  const validated = best(3, lines, (l) => validate(JSON.parse(l)));
+  const zod = best(3, lines, (l) => ztvEvent.parse(JSON.parse(l)));
+  let signals = 0;
+  const errors: Record<string, number> = {};
+  const took = time(() => {
+    for (const line of lines) {
+      const out = engine.process(validate(JSON.parse(line)));
+      signals += out.signals.length;
+      for (const o of out.outcomes) if (o.kind === 'error') errors[o.ruleId] = (errors[o.ruleId] ?? 0) + 1;
+    }
+  });
+  return { parse, validate: validated, zod, engine: took, signals, errors, objects: engine.state.resources.count() };
+}
+
+const runs = Array.from({ length: RUNS }, (_, i) => run(i));
+const ratioOf = (r: Run) => r.parse.cpuMs / r.engine.cpuMs;
+const median = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor((runs.length - 1) / 2)] as Run;
+const n = lines.length;
+const us = (ms: number) => Number(((ms * 1000) / n).toFixed(2));
 
 const result = {
-  eventsPerSecond: perSecond(lines.length, engineMs),
-  parseOnlyPerSecond: perSecond(lines.length, parseMs),
-  ratio: Number((parseMs / engineMs).toFixed(3)),
-  meetsTarget: parseMs / engineMs >= 0.5,
-  events: lines.length,
+  eventsPerSecond: perSecond(n, median.engine.cpuMs),
+  parseOnlyPerSecond: perSecond(n, median.parse.cpuMs),
+  ratio: Number(ratioOf(median).toFixed(3)),
+  meetsTarget: ratioOf(median) >= 0.5,
+  /** The same by the wall clock (the machine is shared: for reference). */
+  wall: {
+    eventsPerSecond: perSecond(n, median.engine.wallMs),
+    parseOnlyPerSecond: perSecond(n, median.parse.wallMs),
+    ratio: Number((median.parse.wallMs / median.engine.wallMs).toFixed(3)),
+  },
+  runs: runs.map((r) => ({
+    ratio: Number(ratioOf(r).toFixed(3)),
+    eventsPerSecond: perSecond(n, r.engine.cpuMs),
+    parseOnlyPerSecond: perSecond(n, r.parse.cpuMs),
+    wallRatio: Number((r.parse.wallMs / r.engine.wallMs).toFixed(3)),
+  })),
+  events: n,
   mix,
-  avgEventBytes: Math.round(bytes / lines.length),
-  validateOnlyPerSecond: perSecond(lines.length, validateMs),
-  envelopeValidateOnlyPerSecond: perSecond(lines.length, envelopeMs),
-  /** Estimated: the same engine work behind envelope-only validation (engine time measured above + envelope validation). */
-  eventsPerSecondEnvelopeOnly: perSecond(lines.length, envelopeMs + engineMs - validateMs),
-  ratioEnvelopeOnly: Number((parseMs / (envelopeMs + engineMs - validateMs)).toFixed(3)),
-  engineOnlyMicrosPerEvent: Number((((engineMs - validateMs) * 1000) / lines.length).toFixed(2)),
-  state: { namespaces: NAMESPACES, pods: world.pods.length, objects: engine.state.resources.count() },
-  signals,
-  ruleErrors: Object.fromEntries(errors),
+  avgEventBytes: Math.round(bytes / n),
+  /** µs per event (CPU, median run): JSON.parse; the worker's validation on top; zod's alone on top (reference); engine.process. */
+  microsPerEvent: {
+    parse: us(median.parse.cpuMs),
+    validate: us(median.validate.cpuMs - median.parse.cpuMs),
+    zodValidate: us(median.zod.cpuMs - median.parse.cpuMs),
+    engine: us(median.engine.cpuMs - median.validate.cpuMs),
+    total: us(median.engine.cpuMs),
+  },
+  validateOnlyPerSecond: perSecond(n, median.validate.cpuMs),
+  zodValidateOnlyPerSecond: perSecond(n, median.zod.cpuMs),
+  state: { namespaces: NAMESPACES, pods: world.pods.length, objects: median.objects },
+  signals: median.signals,
+  ruleErrors: median.errors,
   rules: baselineRules.length,
   node: process.version,
   cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+  loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
   date: new Date().toISOString(),
 };
 
 console.table({
-  'parse only (JSON.parse)': { 'events/s': result.parseOnlyPerSecond },
-  'parse + zod validate': { 'events/s': result.validateOnlyPerSecond },
-  'parse + zod envelope only': { 'events/s': result.envelopeValidateOnlyPerSecond },
-  'parse + validate + engine.process': { 'events/s': result.eventsPerSecond },
-  'parse + envelope + engine.process (est.)': { 'events/s': result.eventsPerSecondEnvelopeOnly },
+  'parse only (JSON.parse)': { 'events/s (CPU)': result.parseOnlyPerSecond, 'events/s (wall)': result.wall.parseOnlyPerSecond },
+  'parse + validate (as the rule-worker)': { 'events/s (CPU)': result.validateOnlyPerSecond, 'events/s (wall)': perSecond(n, median.validate.wallMs) },
+  'parse + zod validate (reference)': { 'events/s (CPU)': result.zodValidateOnlyPerSecond, 'events/s (wall)': perSecond(n, median.zod.wallMs) },
+  'parse + validate + engine.process': { 'events/s (CPU)': result.eventsPerSecond, 'events/s (wall)': result.wall.eventsPerSecond },
 });
-console.log(`ratio engine/parse-only: ${result.ratio} (target ≥ 0.5; ${result.ratioEnvelopeOnly} with envelope-only validation); ${signals} signals; rule errors: ${JSON.stringify(result.ruleErrors)}`);
-console.log(`engine.process alone: ${result.engineOnlyMicrosPerEvent} µs/event (CPU time)`);
+console.log(
+  `ratio engine/parse-only (median of ${RUNS}): ${result.ratio} CPU, ${result.wall.ratio} wall (target ≥ 0.5); runs: ${result.runs.map((r) => r.ratio).join(', ')}; ${result.signals} signals; rule errors: ${JSON.stringify(result.ruleErrors)}`,
+);
+console.log(`µs per event (CPU): ${JSON.stringify(result.microsPerEvent)}; load average ${result.loadAverage.join(' ')}`);
 
 const dir = resolve(import.meta.dirname, '../../bench-results');
 mkdirSync(dir, { recursive: true });

@@ -5,3 +5,5 @@ export * from './deadletter';
 export * from './topics';
 export * from './keys';
 export * from './cloudevents';
+export * from './validate';
+export { compileParser, type CompiledParser } from './fast-parse';

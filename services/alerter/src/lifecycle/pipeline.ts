@@ -133,19 +133,18 @@ export class AlertPipeline {
     await this.enqueue(people);
 
     const routing = this.routing();
-    const recovered = routing
+    const requeued = routing
       ? await sweepOutbox({ ...this.opts, routing, now, graceMs: this.opts.outboxGraceMs ?? 60_000 })
       : 0;
-    if (housekeeping.quiet || housekeeping.silenced || people.length || recovered)
-      this.log.info(
-        {
-          quietResolved: housekeeping.quiet,
-          silenceChanges: housekeeping.silenced,
-          personNotifications: people.length,
-          recovered,
-        },
-        'alerter tick',
-      );
+    const summary = {
+      quietResolved: housekeeping.quiet,
+      silenceChanges: housekeeping.silenced,
+      personNotifications: people.length,
+      // Mostly no-ops (jobs the queue holds, waiting behind a backlog); after a crash, the ones it lost.
+      outboxRequeued: requeued,
+    };
+    if (housekeeping.quiet || housekeeping.silenced || people.length) this.log.info(summary, 'alerter tick');
+    else if (requeued) this.log.debug(summary, 'alerter tick');
   }
 
   /** Plans the notifications for recorded changes and writes them to the outbox, in the caller's transaction. */

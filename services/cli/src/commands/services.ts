@@ -18,6 +18,12 @@ export function registerServices(program: Command, _io: Io): void {
       });
   }
   program
+    .command('clock-probe')
+    .description('run the node clock probe (the clock-probe DaemonSet): chronyc tracking → the collector; needs NODE_NAME')
+    .action(async () => {
+      await import('../../../collector/src/probe/probe-main.ts');
+    });
+  program
     .command('migrate')
     .description('apply the database migrations in migrations/ to DATABASE_URL')
     .action(async () => {

@@ -1,3 +1,4 @@
+import type { preHandlerAsyncHookHandler } from 'fastify';
 import { ConfigError, type Env } from '@ztv/config';
 import { AuditWebhookSource } from './audit-webhook';
 import { CertEndpointsSource } from './certs/cert-endpoints';
@@ -10,13 +11,19 @@ import { HubbleRelaySource, relayCredentials } from './hubble-relay/relay-source
 import { KubeWatchSource } from './kube/kube-watch-source';
 import type { SourceContext, SourceModule } from './types';
 
-/** The foundation's audit webhook as a module (its own code is unchanged). */
+/** The foundation's audit webhook as a module (its own code is unchanged); it counts the items it receives. */
 class AuditWebhookModule implements SourceModule {
   readonly name = 'audit-webhook';
   constructor(private readonly ctx: SourceContext) {}
   async start(): Promise<void> {
-    const { cluster, sink, logger, metrics, clock } = this.ctx;
-    new AuditWebhookSource({ cluster, sink, logger, metrics, clock }).register(this.ctx.app, this.ctx.authenticate);
+    const { cluster, sink, logger, metrics, clock, authenticate, counters } = this.ctx;
+    // Runs after the body is parsed: an authenticated EventList's items are what the webhook received.
+    const authenticateAndCount: preHandlerAsyncHookHandler = async function (req, reply) {
+      await authenticate.call(this, req, reply);
+      const items = (req.body as { items?: unknown } | undefined)?.items;
+      if (!reply.sent && Array.isArray(items)) counters.count('audit-webhook', 'received', items.length);
+    };
+    new AuditWebhookSource({ cluster, sink, logger, metrics, clock }).register(this.ctx.app, authenticateAndCount);
   }
   async stop(): Promise<void> {}
 }

@@ -11,23 +11,10 @@ import {
   type NotificationKind,
 } from '../schema/index';
 import { newId } from '../ids';
-import { anyText, chunks, recordset, rowsOf } from '../sql';
+import { anyText, chunks, rowsOf } from '../sql';
 
-// Rows per statement: bounds one JSON parameter, as in applySignals.
+// Rows per statement: bounds the size of one statement's array parameters.
 const rowsPerStatement = 5_000;
-const insertKeys = [
-  'id',
-  'findingId',
-  'receiver',
-  'integration',
-  'integrationIndex',
-  'kind',
-  'transitionSeq',
-  'jobId',
-  'status',
-  'attempts',
-  'createdAt',
-] as const;
 
 /** A notification to plan: what the transition and the routing decided. */
 export type OutboxInsert = Pick<
@@ -42,19 +29,32 @@ export type OutboxInsert = Pick<
 export async function insertNotifications(db: Database, rows: readonly OutboxInsert[]): Promise<number> {
   let inserted = 0;
   for (const slice of chunks(rows, rowsPerStatement)) {
-    const { columns, source } = recordset(
-      notifications,
-      insertKeys,
-      slice.map((r): NewNotification => ({
-        ...r,
-        id: newId('notification', r.createdAt.getTime()),
-        status: 'pending',
-        attempts: 0,
-      })),
+    // One array parameter per column, unnested server-side: cheaper for Postgres than jsonb_to_recordset on the
+    // alerter's hot path (a few hundred rows per batch), and the statement text does not grow with the batch.
+    // status and attempts take their defaults (pending, 0).
+    const columns: [string, string, (r: OutboxInsert) => unknown][] = [
+      ['id', 'text', (r) => newId('notification', r.createdAt.getTime())],
+      ['finding_id', 'text', (r) => r.findingId],
+      ['receiver', 'text', (r) => r.receiver],
+      ['integration', 'text', (r) => r.integration],
+      ['integration_index', 'int', (r) => r.integrationIndex ?? 0],
+      ['kind', 'text', (r) => r.kind],
+      ['transition_seq', 'bigint', (r) => r.transitionSeq],
+      ['job_id', 'text', (r) => r.jobId],
+      ['created_at', 'timestamptz', (r) => r.createdAt.toISOString()],
+    ];
+    // Names and types are the constants above, never input.
+    const names = sql.join(
+      columns.map(([name]) => sql.identifier(name)),
+      sql`, `,
+    );
+    const arrays = sql.join(
+      columns.map(([, type, value]) => sql`${sql.param(slice.map(value))}::${sql.raw(type)}[]`),
+      sql`, `,
     );
     const out = await rowsOf<{ id: string }>(
       db,
-      sql`insert into ${notifications} (${columns}) select ${columns} from ${source}
+      sql`insert into ${notifications} (${names}) select * from unnest(${arrays})
           on conflict (${sql.identifier(notifications.jobId.name)}) do nothing
           returning ${sql.identifier(notifications.id.name)}`,
     );

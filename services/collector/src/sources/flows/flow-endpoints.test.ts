@@ -43,6 +43,9 @@ describe('POST /flows/ndjson', () => {
     expect(JSON.parse(res.body)).toMatchObject({ format: 'hubble', accepted: 120, deadLettered: 0 });
     await vi.waitFor(() => expect(counted('hubble-ndjson')).toBe(120));
     expect(sourced('hubble-ndjson').length).toBeLessThan(120);
+    const metrics = await (await fetch(`${c.url}/metrics`, { headers: { authorization: `Bearer ${c.token}` } })).text();
+    expect(metrics).toMatch(/ztv_collector_source_records_total\{source="hubble-ndjson",outcome="received"[^}]*\} 120\n/);
+    expect(metrics).toContain(`ztv_collector_source_records_total{source="hubble-ndjson",outcome="produced",service="collector"} ${sourced('hubble-ndjson').length}\n`);
   });
 
   it('takes Envoy access-log lines, and dead-letters the lines that do not parse with the reason', async () => {

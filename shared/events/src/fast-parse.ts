@@ -1,0 +1,214 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import type { z } from 'zod';
+
+/*
+ * A fast path for zod schemas that are parsed on every message (the event envelope): generated once from the zod
+ * schema itself (one source of truth) as plain JavaScript with literal property names, as zod's own object JIT does,
+ * but for the whole tree at once. It answers only "certainly valid, and this is what zod would return" or "ask zod"
+ * (FAIL): every rejection, and anything it is not sure about (a string whose code-point length needs counting, a
+ * check kind it does not know), goes to zod, so results and error messages are zod's by construction. A schema node
+ * it cannot mirror is delegated whole to zod's safeParse of that node.
+ */
+
+/** "Not known to be valid: ask zod." */
+const FAIL: unique symbol = Symbol('fail');
+
+export interface CompiledParser<T> {
+  /** The value zod would return for `input`, or undefined when zod must decide (invalid, or not sure). */
+  parse(input: unknown): T | undefined;
+  /** Schema nodes handed to zod whole (`path: type`); the envelope needs none. */
+  delegated: string[];
+}
+
+/** zod's isPlainObject: what z.record accepts. */
+function isPlainObject(o: unknown): boolean {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+  const ctor = (o as { constructor?: unknown }).constructor;
+  if (ctor === undefined || typeof ctor !== 'function') return true;
+  const prot = (ctor as { prototype?: unknown }).prototype;
+  return typeof prot === 'object' && prot !== null && !Array.isArray(prot) && Object.prototype.hasOwnProperty.call(prot, 'isPrototypeOf');
+}
+
+/** The generated source: one function per schema node, constants passed in as K[i]. */
+class Gen {
+  readonly fns: string[] = [];
+  readonly consts: unknown[] = [];
+  readonly delegated: string[] = [];
+  constant(v: unknown): string {
+    this.consts.push(v);
+    return `K${this.consts.length - 1}`;
+  }
+  fn(body: string): string {
+    const name = `f${this.fns.length}`;
+    this.fns.push(`function ${name}(v) {\n${body}\n}`);
+    return name;
+  }
+}
+
+const lit = (s: string) => JSON.stringify(s);
+const NOT_OBJECT = `typeof v !== 'object' || v === null || Array.isArray(v)`;
+
+/** Compiles `schema` into a fast path (see the file comment). */
+export function compileParser<S extends z.ZodType>(schema: S): CompiledParser<z.infer<S>> {
+  const g = new Gen();
+  const entry = node(g, schema, '(root)');
+  const hoisted = g.consts.map((_, i) => `const K${i} = K[${i}];`).join('\n');
+  const root = new Function('FAIL', 'K', 'isPlainObject', `'use strict';\n${hoisted}\n${g.fns.join('\n')}\nreturn ${entry};`)(FAIL, g.consts, isPlainObject) as (v: unknown) => unknown;
+  return {
+    parse: (input) => {
+      const out = root(input);
+      return out === FAIL ? undefined : (out as z.infer<S>);
+    },
+    delegated: g.delegated,
+  };
+}
+
+function delegate(g: Gen, schema: any, path: string): string {
+  g.delegated.push(`${path}: ${schema._zod.def.type}`);
+  return g.fn(`const r = ${g.constant(schema)}.safeParse(v); return r.success ? r.data : FAIL;`);
+}
+
+/** The name of a function `(v) => output | FAIL` for `schema`. */
+function node(g: Gen, schema: any, path: string): string {
+  const def = schema._zod.def;
+  switch (def.type) {
+    case 'string': {
+      const tests = stringTests(g, schema, def);
+      return tests === undefined ? delegate(g, schema, path) : g.fn(`if (typeof v !== 'string') return FAIL;\n${tests}\nreturn v;`);
+    }
+    case 'number': {
+      const tests = numberTests(def);
+      return tests === undefined ? delegate(g, schema, path) : g.fn(`if (typeof v !== 'number' || !Number.isFinite(v)) return FAIL;\n${tests}\nreturn v;`);
+    }
+    case 'boolean':
+      return def.coerce || def.checks?.length ? delegate(g, schema, path) : g.fn(`return typeof v === 'boolean' ? v : FAIL;`);
+    case 'unknown':
+      return g.fn('return v;');
+    case 'literal':
+    case 'enum':
+      return def.checks?.length ? delegate(g, schema, path) : g.fn(`return ${g.constant(schema._zod.values)}.has(v) ? v : FAIL;`);
+    case 'optional':
+      if (def.innerType._zod.optin === 'defaulted') return delegate(g, schema, path);
+      return g.fn(`return v === undefined ? v : ${node(g, def.innerType, path)}(v);`);
+    case 'nullable':
+      return g.fn(`return v === null ? v : ${node(g, def.innerType, path)}(v);`);
+    case 'default': {
+      // def.defaultValue is read per use, as zod does (a getter may hand out a fresh copy).
+      const d = g.constant(def);
+      return g.fn(`if (v === undefined) return ${d}.defaultValue;\nconst r = ${node(g, def.innerType, path)}(v);\nreturn r === undefined ? ${d}.defaultValue : r;`);
+    }
+    case 'array': {
+      if (def.checks?.length) return delegate(g, schema, path);
+      const el = node(g, def.element, `${path}[]`);
+      return g.fn(`if (!Array.isArray(v)) return FAIL;\nconst o = new Array(v.length);\nfor (let i = 0; i < v.length; i++) if ((o[i] = ${el}(v[i])) === FAIL) return FAIL;\nreturn o;`);
+    }
+    case 'record':
+      return recordNode(g, def, path) ?? delegate(g, schema, path);
+    case 'object':
+      return objectNode(g, def, path) ?? delegate(g, schema, path);
+    case 'union':
+      return unionNode(g, def, path) ?? delegate(g, schema, path);
+    default:
+      return delegate(g, schema, path);
+  }
+}
+
+/**
+ * Statements that FAIL a string `v` failing a length, regex or datetime check; undefined for other checks. Every check
+ * is applied whatever its `when` says (never laxer than zod; zod's default `when` holds for every string).
+ */
+function stringTests(g: Gen, schema: any, def: any): string | undefined {
+  if (def.coerce) return undefined;
+  const out: string[] = [];
+  // A format schema (z.iso.datetime()) is its own pattern check.
+  const own = schema._zod.traits.has('$ZodCheck') ? [schema] : [];
+  for (const ch of [...own, ...(def.checks ?? [])]) {
+    const c = ch._zod.def;
+    if (c.check === 'min_length' && Number.isInteger(c.minimum)) {
+      // zod counts code points: 2·min UTF-16 units hold at least min of them; fewer units than that are zod's to count.
+      out.push(`if (!(v.length >= ${2 * c.minimum}${c.minimum <= 1 ? ` || v.length >= ${c.minimum}` : ''})) return FAIL;`);
+    } else if (c.check === 'max_length' && Number.isInteger(c.maximum)) {
+      out.push(`if (v.length > ${c.maximum}) return FAIL;`); // units ≥ code points: more units than that are zod's to count
+    } else if (c.check === 'string_format' && (c.format === 'regex' || c.format === 'datetime') && c.pattern instanceof RegExp) {
+      const p = g.constant(c.pattern);
+      out.push(`${p}.lastIndex = 0;\nif (!${p}.test(v)) return FAIL;`);
+    } else return undefined;
+  }
+  return out.join('\n');
+}
+
+/** Statements that FAIL a number `v` failing a safeint, >= or <= check; undefined for other checks. */
+function numberTests(def: any): string | undefined {
+  if (def.coerce) return undefined;
+  const out: string[] = [];
+  for (const ch of def.checks ?? []) {
+    const c = ch._zod.def;
+    if (c.check === 'number_format' && c.format === 'safeint') out.push('if (!Number.isSafeInteger(v)) return FAIL;');
+    else if ((c.check === 'greater_than' || c.check === 'less_than') && Number.isFinite(c.value)) {
+      const op = c.check === 'greater_than' ? (c.inclusive ? '>=' : '>') : c.inclusive ? '<=' : '<';
+      out.push(`if (!(v ${op} ${c.value})) return FAIL;`);
+    } else return undefined;
+  }
+  return out.join('\n');
+}
+
+/** z.record(z.string(), V): every own enumerable string key but __proto__, in order. */
+function recordNode(g: Gen, def: any, path: string): string | undefined {
+  const key = def.keyType._zod.def;
+  if (def.checks?.length || key.type !== 'string' || key.coerce || key.checks?.length || def.keyType._zod.values) return undefined;
+  const value = node(g, def.valueType, `${path}.*`);
+  return g.fn(`if (!isPlainObject(v)) return FAIL;
+const o = {};
+for (const k of Reflect.ownKeys(v)) {
+  if (typeof k !== 'string') return FAIL;
+  if (k === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, k)) continue;
+  const r = ${value}(v[k]);
+  if (r === FAIL) return FAIL;
+  o[k] = r;
+}
+return o;`);
+}
+
+/**
+ * z.object (strip) or .loose() (catchall unknown): shape keys in shape order — required ones must be present,
+ * optional ones stay absent when absent, defaulted ones are always written — then, when loose, the unknown keys as
+ * they come (but __proto__), exactly as zod builds its output.
+ */
+function objectNode(g: Gen, def: any, path: string): string | undefined {
+  if (def.checks?.length) return undefined;
+  const catchall = def.catchall?._zod.def.type;
+  if (catchall !== undefined && catchall !== 'unknown') return undefined;
+  const shape = def.shape as Record<string, any>;
+  if (Object.getOwnPropertySymbols(shape).length) return undefined;
+  const lines = [`if (${NOT_OBJECT}) return FAIL;`, 'const o = {};', 'let r;'];
+  for (const key of Object.keys(shape)) {
+    if (key === '__proto__') continue;
+    const { optin, optout } = shape[key]._zod;
+    const k = lit(key);
+    const parse = `r = ${node(g, shape[key], `${path}.${key}`)}(v[${k}]);\nif (r === FAIL) return FAIL;\no[${k}] = r;`;
+    if (optin === undefined) lines.push(`if (!(${k} in v)) return FAIL;\n${parse}`);
+    else if (optin === 'optional' && optout === 'optional') lines.push(`if (${k} in v) {\n${parse}\n}`);
+    else if (optin === 'defaulted' && optout === undefined) lines.push(parse);
+    else return undefined;
+  }
+  if (catchall) lines.push(`for (const k in v) if (!${g.constant(new Set(Object.keys(shape)))}.has(k) && k !== '__proto__') o[k] = v[k];`);
+  lines.push('return o;');
+  return g.fn(lines.join('\n'));
+}
+
+/** z.discriminatedUnion over object options told apart by string literals of the discriminator. */
+function unionNode(g: Gen, def: any, path: string): string | undefined {
+  if (typeof def.discriminator !== 'string' || def.checks?.length) return undefined;
+  const cases: string[] = [];
+  const seen = new Set<unknown>();
+  for (const option of def.options) {
+    const tag = option._zod.def.type === 'object' ? option._zod.def.shape[def.discriminator]?._zod : undefined;
+    if (!tag || tag.def.type !== 'literal' || tag.optin !== undefined) return undefined;
+    const values = [...tag.values];
+    if (!values.every((x) => typeof x === 'string' && !seen.has(x))) return undefined;
+    values.forEach((x) => seen.add(x));
+    const fn = node(g, option, `${path}<${values.join('|')}>`);
+    cases.push(`${values.map((x) => `case ${lit(x as string)}:`).join(' ')} return ${fn}(v);`);
+  }
+  return g.fn(`if (${NOT_OBJECT}) return FAIL;\nswitch (v[${lit(def.discriminator)}]) {\n${cases.join('\n')}\ndefault: return FAIL;\n}`);
+}
