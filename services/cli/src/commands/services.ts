@@ -21,7 +21,7 @@ export function registerServices(program: Command, _io: Io): void {
     .command('clock-probe')
     .description('run the node clock probe (the clock-probe DaemonSet): chronyc tracking → the collector; needs NODE_NAME')
     .action(async () => {
-      await import('../../../collector/src/probe/probe-main.ts');
+      await import('../../../collector/src/probe/probe-main');
     });
   program
     .command('migrate')
