@@ -58,7 +58,7 @@ describe('npm start (embedded, demo)', () => {
     const how = await Promise.race([closed, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 20_000))]);
     // npm re-raises the SIGINT it got (as a shell would); ztv itself shut down in order and exited 0.
     expect(['0', 'SIGINT'], output.slice(-2000)).toContain(how);
-    expect(output).toMatch(/"msg":"shutting down"|shutting down/);
+    expect(output).toMatch(/ztv stopped\./);
     expect(output).not.toMatch(/close failed|shutdown timed out/);
   });
 });

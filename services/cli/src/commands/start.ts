@@ -46,6 +46,8 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   const env = generated ? { ...base, COLLECTOR_TOKENS: [generated] } : base;
   const logger = createLogger({ name: 'ztv', level: env.LOG_LEVEL });
   const shutdown = new ShutdownRegistry(logger);
+  // Registered first, so it runs last: printed only when everything else closed in time.
+  shutdown.register('done', async () => io.stdout('ztv stopped.'));
 
   let store;
   if (opts.embedded) {

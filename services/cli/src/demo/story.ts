@@ -25,16 +25,17 @@ export function demoStory(cluster: string, now: Date): StoryStep[] {
   const nodes = ['worker-1', 'worker-2', 'worker-3'];
   const baseline: ZtvEvent[] = [
     ...nodes.map((n) => b.resource(0, k.node(n))),
-    b.resource(0, k.namespace('payments', { 'istio-injection': 'enabled' })),
-    b.resource(0, k.namespace('shop', { 'istio-injection': 'enabled' })),
-    b.resource(0, k.namespace('legacy', {})),
+    // Policies before the namespaces and workloads they guard, as a GitOps sync orders them; DNS allowance before
+    // deny-all, which alone would briefly block name resolution.
     ...['payments', 'shop'].flatMap((ns) => [
-      // DNS allowance first, as a GitOps sync would apply it: deny-all alone would briefly block name resolution.
       b.resource(0, k.allowDns(ns)),
       b.resource(0, k.defaultDeny(ns)),
       b.resource(0, k.peerAuthentication(ns, 'STRICT')),
       b.resource(0, k.allowNothing(ns)),
     ]),
+    b.resource(0, k.namespace('payments', { 'istio-injection': 'enabled' })),
+    b.resource(0, k.namespace('shop', { 'istio-injection': 'enabled' })),
+    b.resource(0, k.namespace('legacy', {})),
     b.resource(0, k.serviceAccount('payments', 'payments-api')),
     b.resource(0, k.serviceAccount('shop', 'frontend')),
     b.resource(0, k.deployment('payments', 'payments-api', 'payments-api', PAYMENTS_IMAGE, 8080)),

@@ -138,8 +138,15 @@ export const podIpSlice: StateSlice<PodIps> = {
     m.byPod.delete(ref);
     const o = e.data.object as { spec?: { hostNetwork?: boolean }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } };
     if (e.data.op === 'delete' || o.spec?.hostNetwork || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed') return;
-    const ips = [...new Set([...(o.status?.podIPs ?? []).map((p) => p.ip), ...(o.status?.podIP ? [o.status.podIP] : [])])];
+    // podIPs then podIP, each once (podIP is normally podIPs[0]).
+    const ips: string[] = [];
+    for (const p of o.status?.podIPs ?? []) if (!ips.includes(p.ip)) ips.push(p.ip);
+    if (o.status?.podIP && !ips.includes(o.status.podIP)) ips.push(o.status.podIP);
     if (ips.length) m.byPod.set(ref, ips);
-    for (const ip of ips) m.byIp.set(ip, (m.byIp.get(ip) ?? new Set()).add(ref));
+    for (const ip of ips) {
+      const pods = m.byIp.get(ip);
+      if (pods) pods.add(ref);
+      else m.byIp.set(ip, new Set([ref]));
+    }
   },
 };

@@ -49,15 +49,20 @@ function oldest(list: KubeObject[]): KubeObject | undefined {
 const peerAuthns = (state: ClusterState, ns: string) => state.resources.list('PeerAuthentication', ns);
 const nameOf = (pa: KubeObject) => `${pa.metadata.namespace}/${pa.metadata.name}`;
 
+/** The oldest selector-less PeerAuthentication of `ns`, kept until a PeerAuthentication of `ns` changes (state.memoFor). */
+function namespaceWide(state: ClusterState, ns: string): KubeObject | undefined {
+  return state.memoFor(`namespaceWidePeerAuthn\n${ns}`, [['PeerAuthentication', ns]], () => oldest(peerAuthns(state, ns).filter((p) => !hasWorkloadSelector(p))));
+}
+
 /** The mesh-wide policy: the oldest selector-less PeerAuthentication in the mesh root namespace. */
 export function meshWidePeerAuthn(state: ClusterState, config: RulesConfig): KubeObject | undefined {
-  return oldest(peerAuthns(state, config.meshRootNamespace).filter((p) => !hasWorkloadSelector(p)));
+  return namespaceWide(state, config.meshRootNamespace);
 }
 
 /** The namespace-wide policy of `ns` (in the root namespace that is the mesh-wide one). */
 export function namespacePeerAuthn(state: ClusterState, config: RulesConfig, ns: string): KubeObject | undefined {
   if (ns === config.meshRootNamespace) return undefined;
-  return oldest(peerAuthns(state, ns).filter((p) => !hasWorkloadSelector(p)));
+  return namespaceWide(state, ns);
 }
 
 /** The workload policy for pods with `labels` in `ns`. Selector policies in the root namespace are ignored by Istio. */

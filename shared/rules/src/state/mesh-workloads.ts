@@ -34,19 +34,7 @@ export function podTemplateOf(state: ClusterState, obj: KubeObject | undefined):
  * update changes no other entry, since representedByController only asks whether the controller exists.
  */
 function templatesOfOthersMayChange(state: ClusterState, kind: string, ns: string, name: string, createdOrDeleted: boolean): boolean {
-  if (!createdOrDeleted || !podBearingKinds.includes(kind)) return false;
-  return state.memo(`templatesOfOthersMayChange\n${kind}\n${ns}\n${name}`, () => {
-    for (const k of podBearingKinds) {
-      for (const o of state.resources.list(k, ns)) {
-        const ref = (o.metadata.ownerReferences ?? []).find((r) => r.controller);
-        if (!ref) continue;
-        if (ref.kind === kind && ref.name === name) return true;
-        const hash = o.metadata.labels?.['pod-template-hash'];
-        if (kind === 'Deployment' && ref.kind === 'ReplicaSet' && hash && ref.name === `${name}-${hash}`) return true;
-      }
-    }
-    return false;
-  });
+  return createdOrDeleted && podBearingKinds.includes(kind) && state.resources.hasControlled(kind, ns, name);
 }
 
 /**

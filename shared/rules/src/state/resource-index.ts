@@ -10,6 +10,8 @@ export class ResourceIndex {
   private changes = 0;
   /** Changes per kind and namespace (`kind\nnamespace`), for values that depend on a few kinds only. */
   private readonly kindChanges = new Map<string, number>();
+  /** How many objects name each object as their controller (`kind\nnamespace\nname`, see controllerKeys). */
+  private readonly controlled = new Map<string, number>();
 
   /** Counts upserts and deletes: anything derived from the index is stale once it moves. */
   get version(): number {
@@ -27,6 +29,29 @@ export class ResourceIndex {
     this.kindChanges.set(key, (this.kindChanges.get(key) ?? 0) + 1);
   }
 
+  /**
+   * True when some object names `kind` namespace/name as its controller, or — for a Deployment — names one of its
+   * ReplicaSets by pod-template-hash (`<deployment>-<hash>`), which is how a Pod is tied to a Deployment whose
+   * ReplicaSet was never seen.
+   */
+  hasControlled(kind: string, namespace: string | undefined, name: string): boolean {
+    return (this.controlled.get(`${kind}\n${namespace ?? CLUSTER}\n${name}`) ?? 0) > 0;
+  }
+
+  private countControllers(obj: KubeObject, by: 1 | -1): void {
+    const ref = obj.metadata.ownerReferences?.find((o) => o.controller);
+    if (!ref) return;
+    const ns = obj.metadata.namespace ?? CLUSTER;
+    const count = (key: string) => {
+      const n = (this.controlled.get(key) ?? 0) + by;
+      if (n > 0) this.controlled.set(key, n);
+      else this.controlled.delete(key);
+    };
+    count(`${ref.kind}\n${ns}\n${ref.name}`);
+    const hash = obj.metadata.labels?.['pod-template-hash'];
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) count(`Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`);
+  }
+
   upsert(obj: KubeObject): void {
     this.changed(obj.kind, obj.metadata.namespace);
     const ns = obj.metadata.namespace ?? CLUSTER;
@@ -38,6 +63,9 @@ export class ResourceIndex {
       this.namespaceCache = undefined;
     }
     if (obj.kind === 'Namespace' && !names.has(obj.metadata.name)) this.namespaceCache = undefined;
+    const old = names.get(obj.metadata.name);
+    if (old) this.countControllers(old, -1);
+    this.countControllers(obj, 1);
     names.set(obj.metadata.name, obj);
   }
 
@@ -46,6 +74,7 @@ export class ResourceIndex {
     const names = this.byKind.get(kind)?.get(namespace ?? CLUSTER);
     const old = names?.get(name);
     names?.delete(name);
+    if (old) this.countControllers(old, -1);
     if (kind === 'Namespace' && old) this.namespaceCache = undefined;
     return old;
   }
