@@ -14,7 +14,7 @@ import { parseRoutingConfig } from '../../services/alerter/src/notify/index';
 import { makeSignal } from '../../services/alerter/src/testing/signals';
 
 /*
- * `npm run bench:alerter [-- <signals> <batch>]`: signals applied to Postgres per second with their notifications
+ * `npm run bench:alerter [-- <signals> <batch> <new-finding-share>]`: signals applied to Postgres per second with their notifications
  * planned, written to the outbox and enqueued in BullMQ, through the alerter's own path (AlertPipeline.applyBatch then
  * enqueue), in batches of 1,000. Headline: one consumer, each batch committed and enqueued before the next, as one
  * partition's consumer works. Also measured: two consumers on disjoint partitions (the prod overlay's two alerter
@@ -26,6 +26,8 @@ import { makeSignal } from '../../services/alerter/src/testing/signals';
 
 const SIGNALS = Number(process.argv[2] ?? 50_000);
 const BATCH = Number(process.argv[3] ?? 1_000);
+/** Share of signals that open a new finding; resolutions are half that, refires a quarter, the rest observations. */
+const NEW_SHARE = Number(process.argv[4] ?? 0.2);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ name: 'bench', level: 'warn' });
@@ -41,7 +43,10 @@ function prng(seed: number) {
   };
 }
 
-/** ≈20% new findings, 65% repeated firings of open ones, 10% resolutions, 5% refires of resolved ones. */
+/**
+ * By default ≈20% new findings, 10% resolutions, 5% refires of resolved ones and 65% repeated firings of open ones:
+ * about one notification for every two signals, far more than a cluster in a steady state produces.
+ */
 function buildStream(n: number) {
   const rand = prng(0x5eed);
   const rules = [
@@ -74,7 +79,7 @@ function buildStream(n: number) {
   for (let i = 0; i < n; i++) {
     const r = rand();
     const event = `ev-${i}`;
-    if (r < 0.2 || open.length === 0) {
+    if (r < NEW_SHARE || open.length === 0) {
       const s = {
         rule: rules[Math.floor(rand() * rules.length)]!,
         namespace: `ns-${i}`,
@@ -83,11 +88,11 @@ function buildStream(n: number) {
       open.push(s);
       mix.new++;
       out.push(makeSignal({ ...s, event }));
-    } else if (r < 0.85) {
+    } else if (r < 1 - NEW_SHARE * 0.75) {
       const s = open[Math.floor(rand() * open.length)]!;
       mix.observed++;
       out.push(makeSignal({ ...s, event }));
-    } else if (r < 0.95 || resolved.length === 0) {
+    } else if (r < 1 - NEW_SHARE * 0.25 || resolved.length === 0) {
       const s = pick(open);
       resolved.push(s);
       mix.resolved++;
@@ -258,6 +263,7 @@ const out = {
   applySignalsOnlyPerSecond: one.applySignalsOnlyPerSecond,
   signals: signals.length,
   batchSize: BATCH,
+  newFindingShare: NEW_SHARE,
   mix,
   notificationsEnqueued: one.notificationsEnqueued,
   jobsInRedis: one.jobsInRedis,

@@ -59,6 +59,30 @@ for (const e of state) engine.load(e);
 engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
 ruleTime.clear();
 
+if (process.argv.includes('--per-event')) {
+  // engine.process timed per event (wall clock, hrtime), in stream order: where the mean comes from.
+  const times = new Map<string, number[]>();
+  for (const line of lines) {
+    const e = parseZtvEvent(JSON.parse(line));
+    const k = e.type === 'k8s.resource' ? `resource ${e.data.kind} ${e.data.op}` : e.type;
+    const t0 = process.hrtime.bigint();
+    engine.process(e);
+    const dt = Number(process.hrtime.bigint() - t0) / 1000;
+    const xs = times.get(k);
+    if (xs) xs.push(dt);
+    else times.set(k, [dt]);
+  }
+  const q = (xs: number[], p: number) => Number((xs[Math.min(xs.length - 1, Math.floor(p * xs.length))] as number).toFixed(1));
+  console.table(
+    [...times].map(([k, xs]) => {
+      xs.sort((a, b) => a - b);
+      const sum = xs.reduce((a, b) => a + b, 0);
+      return { event: k, count: xs.length, mean: Number((sum / xs.length).toFixed(1)), p50: q(xs, 0.5), p90: q(xs, 0.9), p99: q(xs, 0.99), max: q(xs, 1), 'µs per average event': Number((sum / lines.length).toFixed(2)) };
+    }),
+  );
+  process.exit(0);
+}
+
 if (BY_TYPE) {
   // Per type: (parse + validate + process) − (parse + validate) over the same lines, so each event is processed
   // right after it was parsed, as in the bench (parsing everything first would leave the events cold in the cache).
@@ -66,7 +90,9 @@ if (BY_TYPE) {
   for (const line of lines) {
     const e = parseZtvEvent(JSON.parse(line));
     const k = e.type === 'k8s.resource' ? `resource ${e.data.kind}` : e.type;
-    groups.set(k, [...(groups.get(k) ?? []), line]);
+    const group = groups.get(k);
+    if (group) group.push(line);
+    else groups.set(k, [line]);
   }
   const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
   const rows = [...groups].filter(([k]) => !only || k === only).map(([k, group]) => {
@@ -142,3 +168,11 @@ const ruleRows = [...ruleTime].map(([id, m]) => {
 console.table(ruleRows);
 const all = [...byEvent.values()];
 console.log(`average: validate ${us(all.reduce((s, r) => s + r.validate, 0n), total)} µs, process ${us(all.reduce((s, r) => s + r.process, 0n), total)} µs, apply ${us(all.reduce((s, r) => s + r.apply, 0n), total)} µs per event (CPU, with timers)`);
+if (process.argv.includes('--calls')) {
+  for (const k of ['resource Pod upsert', 'resource Pod delete', 'resource Deployment upsert', 'resource NetworkPolicy upsert', 'cert', 'flow']) {
+    const n = byEvent.get(k)?.n ?? 1;
+    const rows = [...ruleTime].map(([id, m]) => ({ rule: id, 'calls per event': Number(((m.get(k)?.calls ?? 0) / n).toFixed(2)), 'µs per event': us(m.get(k)?.ns ?? 0n, n) })).filter((r) => r['calls per event'] > 0);
+    console.log(k);
+    console.table(rows.sort((a, b) => b['µs per event'] - a['µs per event']).slice(0, 12));
+  }
+}

@@ -66,6 +66,27 @@ export function jobQueueContract(
       await expect(queue.enqueue('test.work', { n: 1 }, { jobId: '42' })).rejects.toThrow(/jobId/);
     });
 
+    it('enqueues many at once, with the same per-id dedup, and queues nothing when one item is bad', async () => {
+      await queue.enqueue('test.work', { n: 0 }, { jobId: 'many:0' });
+      await expect(
+        queue.enqueueMany('test.work', [
+          { payload: { n: 9 }, opts: { jobId: 'many:9' } },
+          { payload: { n: 'bad' } as never, opts: { jobId: 'many:bad' } },
+        ]),
+      ).rejects.toBeInstanceOf(JobPayloadError);
+      await queue.enqueueMany('test.work', [
+        { payload: { n: 1 }, opts: { jobId: 'many:0' } },
+        { payload: { n: 2 }, opts: { jobId: 'many:2' } },
+        { payload: { n: 3 }, opts: { jobId: 'many:3', delayMs: 50 } },
+        { payload: { n: 4 }, opts: { jobId: 'many:2' } },
+      ]);
+      await queue.enqueueMany('test.work', []);
+      queue.process('test.work', async (p, ctx) => void record(p.n, ctx), { concurrency: 2 });
+      await waitFor(() => expect(runs).toHaveLength(3));
+      await sleep(quietMs);
+      expect(runs.map((r) => `${r.n}@${r.ctx.jobId}`).sort()).toEqual(['0@many:0', '2@many:2', '3@many:3']);
+    });
+
     it('runs a job once per job id: duplicates while queued and after completion are no-ops', async () => {
       await Promise.all([
         queue.enqueue('test.work', { n: 1 }, { jobId: 'dup:a:1' }),

@@ -91,6 +91,20 @@ class InProcessJobQueue<C extends JobCatalog> implements JobQueue<C> {
     else this.makeReady(entry);
   }
 
+  async enqueueMany<J extends JobName<C>>(
+    job: J,
+    items: readonly { payload: JobInput<C, J>; opts: EnqueueOptions }[],
+  ): Promise<void> {
+    if (this.closed) throw new Error('job queue is closed');
+    // Validate everything first, as the BullMQ adapter does: a bad item queues nothing.
+    const def = definitionOf(this.catalog, job);
+    for (const { payload, opts } of items) {
+      assertEnqueueOptions(job, opts);
+      parsePayload(def, payload);
+    }
+    for (const { payload, opts } of items) await this.enqueue(job, payload, opts);
+  }
+
   process<J extends JobName<C>>(job: J, handler: JobHandler<JobData<C, J>>, opts: ProcessOptions): JobWorker {
     if (this.closed) throw new Error('job queue is closed');
     definitionOf(this.catalog, job);

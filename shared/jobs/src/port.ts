@@ -40,6 +40,14 @@ export interface JobWorker {
 export interface JobQueue<C extends JobCatalog = ZtvJobCatalog> {
   /** Validates `payload` against the catalog (JobPayloadError) and queues it once per `jobId`. */
   enqueue<J extends JobName<C>>(job: J, payload: JobInput<C, J>, opts: EnqueueOptions): Promise<void>;
+  /**
+   * `enqueue` for many jobs of one type in one round trip (BullMQ's addBulk). Every payload and id is validated first:
+   * one bad item throws JobPayloadError and queues nothing. Ids already held are no-ops, as with `enqueue`.
+   */
+  enqueueMany<J extends JobName<C>>(
+    job: J,
+    items: readonly { payload: JobInput<C, J>; opts: EnqueueOptions }[],
+  ): Promise<void>;
   process<J extends JobName<C>>(job: J, handler: JobHandler<JobData<C, J>>, opts: ProcessOptions): JobWorker;
   /** Closes every worker (draining running jobs), then the queue's connections. */
   close(): Promise<void>;

@@ -83,6 +83,10 @@ describe('alert pipeline: Postgres outbox → BullMQ → receivers', () => {
         if (failEnqueues > 0 && failEnqueues--) throw new Error('simulated: Redis refused the job');
         return queue.enqueue(job, payload, o);
       },
+      enqueueMany: async (job, items) => {
+        if (failEnqueues > 0 && failEnqueues--) throw new Error('simulated: Redis refused the jobs');
+        return queue.enqueueMany(job, items);
+      },
       process: (job, handler, o) => queue.process(job, handler, o),
       close: () => queue.close(),
     };

@@ -36,9 +36,6 @@ export interface AlertPipelineOptions {
   outboxGraceMs?: number;
 }
 
-// Jobs handed to Redis at once: enough to pipeline, few enough to keep one batch's memory small.
-const enqueueConcurrency = 500;
-
 /**
  * The alerter's work between Kafka and the job queue. `applyBatch` records a batch of signals and plans its
  * notifications in ONE transaction (an outbox: the notifications rows commit with the transitions that cause them);
@@ -88,21 +85,23 @@ export class AlertPipeline {
    */
   async enqueue(jobs: readonly QueuedNotification[]): Promise<void> {
     if (jobs.length === 0) return;
-    for (let i = 0; i < jobs.length; i += enqueueConcurrency) {
-      await Promise.all(
-        jobs.slice(i, i + enqueueConcurrency).map((j) =>
-          this.opts.jobs
-            .enqueue('notify.deliver', j.payload, {
-              jobId: j.jobId,
-              ...(j.delayMs > 0 ? { delayMs: j.delayMs } : {}),
-            })
-            .catch((err: unknown) => {
-              // A payload the queue refuses would fail the batch forever; the outbox sweep drops its row instead.
-              if (!(err instanceof JobPayloadError)) throw err;
-              this.log.error({ jobId: j.jobId, error: err.message }, 'notification refused by the job queue');
-            }),
-        ),
-      );
+    const item = (j: QueuedNotification) => ({
+      payload: j.payload,
+      opts: { jobId: j.jobId, ...(j.delayMs > 0 ? { delayMs: j.delayMs } : {}) },
+    });
+    try {
+      await this.opts.jobs.enqueueMany('notify.deliver', jobs.map(item));
+    } catch (err) {
+      if (!(err instanceof JobPayloadError)) throw err;
+      // One payload the queue refuses would fail the batch forever: queue the others one by one, and leave the
+      // refused one's row to the outbox sweep, which drops it with the reason.
+      for (const j of jobs) {
+        const { payload, opts } = item(j);
+        await this.opts.jobs.enqueue('notify.deliver', payload, opts).catch((e: unknown) => {
+          if (!(e instanceof JobPayloadError)) throw e;
+          this.log.error({ jobId: j.jobId, error: e.message }, 'notification refused by the job queue');
+        });
+      }
     }
   }
 

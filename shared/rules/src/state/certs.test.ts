@@ -52,4 +52,27 @@ describe('certSlice', () => {
     expect(s.identities.size).toBe(0);
     expect(del('ConfigMap', 'shop', 'unrelated')).toEqual([]);
   });
+
+  it('finds what a Pod or Node delete takes away without looking at other identities, in the order identities appeared', () => {
+    const s = certSlice.init();
+    const at = (ns: string, name: string) => ({ kind: 'envoy-certs' as const, namespace: ns, pod: name, node: 'worker-1' });
+    const id = (sa: string) => `spiffe://cluster.local/ns/shop/sa/${sa}`;
+    observe(s, { ...leaf('2026-03-14T00:00:00Z', at('shop', 'b-0')), spiffeIds: [id('b')] }, '2026-03-14T06:00:00Z');
+    observe(s, { ...leaf('2026-03-14T00:00:00Z', at('shop', 'shared-0')), spiffeIds: [id('a')] }, '2026-03-14T06:00:00Z');
+    observe(s, { ...leaf('2026-03-14T00:00:00Z', at('shop', 'shared-0')), spiffeIds: [id('b')] }, '2026-03-14T06:00:00Z');
+    observe(s, leaf('2026-03-14T00:00:00Z', { kind: 'spire', node: 'worker-4' }), '2026-03-14T06:00:00Z');
+    const del = (kind: string, name: string, namespace?: string) => {
+      const e = resourceEvent({ apiVersion: 'v1', kind, metadata: { name, ...(namespace ? { namespace } : {}) } }, 'delete');
+      certSlice.apply(s, e, config);
+      return s.touched.eventId === e.id ? s.touched.identities : [];
+    };
+    // b was seen first, so it comes first, whatever order the pod's certificates arrived in.
+    expect(del('Pod', 'shared-0', 'shop')).toEqual([id('b'), id('a')]);
+    expect(s.identities.has(id('a'))).toBe(false);
+    expect(s.identities.get(id('b'))?.inUse.size).toBe(1);
+    expect(del('Pod', 'shared-0', 'shop')).toEqual([]); // gone already
+    expect(del('Pod', 'b-0', 'other')).toEqual([]); // same name, another namespace
+    expect(del('Node', 'worker-1')).toEqual([]); // only pod-less origins belong to the node
+    expect(del('Node', 'worker-4')).toEqual(['spiffe://cluster.local/ns/shop/sa/cart']);
+  });
 });

@@ -1,6 +1,7 @@
 import type { ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
 import { asKubeObject, type KubeObject } from './kube-object';
+import { podTemplatesMayChange } from './pod-templates';
 import { ResourceIndex } from './resource-index';
 
 /** What the last k8s.resource event did to the object it names: the object before and after it (undefined: absent). */
@@ -32,10 +33,35 @@ export class ClusterState {
   /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
   private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
   private lastChange: ResourceChange | undefined;
+  /** Per namespace, a number that moves whenever its pod templates may have changed (see podTemplatesVersion). */
+  private readonly templateVersions = new Map<string, number>();
+  private versionSeq = 0;
+  /** Values kept until one version number moves (see memoVersion). */
+  private readonly versioned = new Map<string, { version: number; value: unknown }>();
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
     this.sliceList = [...this.slices.values()];
+    this.resources.onChange((kind, ns, name, before, after) => {
+      if (podTemplatesMayChange(this.resources, kind, ns, name, before, after)) this.templateVersions.set(ns ?? '', ++this.versionSeq);
+    });
+  }
+
+  /**
+   * A number that moves whenever a change may have changed the pod templates of `ns` (the workloads and the Pods no
+   * workload stands for, see podTemplatesIn): a Pod status update under a ReplicaSet leaves it alone.
+   */
+  podTemplatesVersion(ns: string): number {
+    return this.templateVersions.get(ns) ?? 0;
+  }
+
+  /** A value kept until `version` moves (callers name in `key` everything else it depends on); callers must not mutate it. */
+  memoVersion<T>(key: string, version: number, compute: () => T): T {
+    const hit = this.versioned.get(key);
+    if (hit && hit.version === version) return hit.value as T;
+    const value = compute();
+    this.versioned.set(key, { version, value });
+    return value;
   }
 
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */

@@ -120,8 +120,11 @@ function enrolmentByPod(pod: KubeObject | undefined): MeshEnrolment | undefined 
  * OR over the pods, so only a pod that changes its own say can change it.
  */
 export function podMayChangeEnrolment(state: ClusterState, ns: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
-  if (enrolmentByLabels(namespaceLabelsOf(state, ns))) return false;
-  return !enrolmentByPod(before) !== !enrolmentByPod(after);
+  // Shared by the rules that ask after the same event (state.memo).
+  return state.memo(`podMayChangeEnrolment\n${ns}\n${(after ?? before)?.metadata.name}`, () => {
+    if (enrolmentByLabels(namespaceLabelsOf(state, ns))) return false;
+    return !enrolmentByPod(before) !== !enrolmentByPod(after);
+  });
 }
 
 /** The controller of an object as "Kind/name", following a ReplicaSet to its Deployment and a Job to its CronJob when known. */

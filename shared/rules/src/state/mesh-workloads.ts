@@ -1,32 +1,9 @@
 import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './kube-object';
-import { podLikeOf, workloadKinds, type PodLike } from './workloads';
+import { podBearingKinds, podTemplateOf, representedByController } from './pod-templates';
+import { podLikeOf, type PodLike } from './workloads';
 
-/** Kinds whose objects carry a pod template, plus Pods. */
-export const podBearingKinds: readonly string[] = ['Pod', ...workloadKinds];
-
-/**
- * True when another object in the state already stands for this one: a Pod, ReplicaSet or Job whose controller (a
- * workload kind) is in the state too, or a Pod of a ReplicaSet whose Deployment is. Anything else stands for itself,
- * so nothing goes unchecked when part of the chain was never seen.
- */
-export function representedByController(state: ClusterState, obj: KubeObject): boolean {
-  const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
-  if (!ref || !podBearingKinds.includes(ref.kind)) return false;
-  const ns = obj.metadata.namespace;
-  if (state.resources.get(ref.kind, ns, ref.name)) return true;
-  // A Deployment names its ReplicaSets <deployment>-<pod-template-hash>.
-  const hash = obj.metadata.labels?.['pod-template-hash'];
-  return ref.kind === 'ReplicaSet' && !!hash && ref.name.endsWith(`-${hash}`) && !!state.resources.get('Deployment', ns, ref.name.slice(0, -hash.length - 1));
-}
-
-/**
- * The entry `obj` (undefined: absent) has among podTemplatesIn's: its pod spec when no other object stands for it.
- * Another object's entry depends on `obj` only through its existence (see othersMayChange).
- */
-export function podTemplateOf(state: ClusterState, obj: KubeObject | undefined): PodLike | undefined {
-  return obj && podBearingKinds.includes(obj.kind) && !representedByController(state, obj) ? podLikeOf(obj) : undefined;
-}
+export { podBearingKinds } from './pod-templates';
 
 /**
  * True when creating or deleting `kind` ns/name can change other objects' entries in podTemplatesIn(ns): some object
@@ -53,17 +30,19 @@ export function templatesSeenChange(
 ): boolean {
   const name = (after ?? before)?.metadata.name;
   if (name === undefined) return false; // absent before and after: nothing changed
-  if (templatesOfOthersMayChange(state, kind, ns, name, !before || !after)) return true;
-  const seen = (o: KubeObject | undefined) => {
-    const t = podTemplateOf(state, o);
-    return t ? see(t) : undefined;
-  };
-  return seen(before) !== seen(after);
+  // Shared by the rules that ask after the same event (state.memo).
+  const change = state.memo(`templatesChange\n${kind}\n${ns}\n${name}`, () => ({
+    others: templatesOfOthersMayChange(state, kind, ns, name, !before || !after),
+    before: podTemplateOf(state.resources, before),
+    after: podTemplateOf(state.resources, after),
+  }));
+  if (change.others) return true;
+  return (change.before && see(change.before)) !== (change.after && see(change.after));
 }
 
-/** podTemplatesIn, shared by every rule that asks after the same event (state.memo). */
+/** podTemplatesIn, kept until the namespace's templates may have changed (state.podTemplatesVersion). */
 export function podTemplatesIn(state: ClusterState, ns: string): PodLike[] {
-  return state.memo(`podTemplatesIn\n${ns}`, () => podTemplatesInUncached(state, ns));
+  return state.memoVersion(`podTemplatesIn\n${ns}`, state.podTemplatesVersion(ns), () => podTemplatesInUncached(state, ns));
 }
 
 /**
@@ -74,7 +53,7 @@ function podTemplatesInUncached(state: ClusterState, ns: string): PodLike[] {
   const out: PodLike[] = [];
   for (const kind of podBearingKinds) {
     for (const obj of state.resources.list(kind, ns)) {
-      if (representedByController(state, obj)) continue;
+      if (representedByController(state.resources, obj)) continue;
       const p = podLikeOf(obj);
       if (p) out.push(p);
     }

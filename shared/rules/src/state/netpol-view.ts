@@ -7,11 +7,17 @@ import type { AllowAllHit, ClusterDns, Direction, PolicyRef, PolicyView } from '
 
 export const networkPolicyKinds = ['NetworkPolicy', 'CiliumNetworkPolicy', 'CiliumClusterwideNetworkPolicy'] as const;
 
-/** The views of one policy object (a Cilium object with `specs` has several); [] for other kinds. */
+/** Views by object: a view depends on nothing but its object, which the state replaces (never edits) on a change. */
+const viewsByObject = new WeakMap<KubeObject, PolicyView[]>();
+
+/** The views of one policy object (a Cilium object with `specs` has several); [] for other kinds. Shared: do not mutate. */
 export function policyViewsOf(obj: KubeObject): PolicyView[] {
-  if (obj.kind === 'NetworkPolicy') return [k8sPolicyView(obj)];
-  if (obj.kind === 'CiliumNetworkPolicy' || obj.kind === 'CiliumClusterwideNetworkPolicy') return ciliumPolicyViews(obj);
-  return [];
+  let views = viewsByObject.get(obj);
+  if (!views) {
+    views = obj.kind === 'NetworkPolicy' ? [k8sPolicyView(obj)] : obj.kind === 'CiliumNetworkPolicy' || obj.kind === 'CiliumClusterwideNetworkPolicy' ? ciliumPolicyViews(obj) : [];
+    viewsByObject.set(obj, views);
+  }
+  return views;
 }
 
 /** The policy kinds a namespace's views are built from ([kind, namespace] for state.memoFor). */

@@ -2,6 +2,9 @@ import type { KubeObject } from './kube-object';
 
 const CLUSTER = '';
 
+/** A change to kind namespace/name: the object before and after it (undefined: absent); the index has changed already. */
+export type ChangeListener = (kind: string, namespace: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined) => void;
+
 /** Every object seen, by kind → namespace → name. Cluster-scoped objects live under namespace ''. */
 export class ResourceIndex {
   private readonly byKind = new Map<string, Map<string, Map<string, KubeObject>>>();
@@ -10,8 +13,9 @@ export class ResourceIndex {
   private changes = 0;
   /** Changes per kind and namespace (`kind\nnamespace`), for values that depend on a few kinds only. */
   private readonly kindChanges = new Map<string, number>();
-  /** How many objects name each object as their controller (`kind\nnamespace\nname`, see controllerKeys). */
+  /** How many objects name each object as their controller (`kind\nnamespace\nname`, see hasControlled). */
   private readonly controlled = new Map<string, number>();
+  private readonly listeners: ChangeListener[] = [];
 
   /** Counts upserts and deletes: anything derived from the index is stale once it moves. */
   get version(): number {
@@ -67,6 +71,7 @@ export class ResourceIndex {
     if (old) this.countControllers(old, -1);
     this.countControllers(obj, 1);
     names.set(obj.metadata.name, obj);
+    for (const l of this.listeners) l(obj.kind, obj.metadata.namespace, obj.metadata.name, old, obj);
   }
 
   delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -74,9 +79,17 @@ export class ResourceIndex {
     const names = this.byKind.get(kind)?.get(namespace ?? CLUSTER);
     const old = names?.get(name);
     names?.delete(name);
-    if (old) this.countControllers(old, -1);
+    if (old) {
+      this.countControllers(old, -1);
+      for (const l of this.listeners) l(kind, namespace, name, old, undefined);
+    }
     if (kind === 'Namespace' && old) this.namespaceCache = undefined;
     return old;
+  }
+
+  /** Calls `listener` after every upsert, and every delete of an object that was there. */
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

@@ -19,6 +19,20 @@ function badChar(s: string, allowed: RegExp): string | undefined {
  * trailing `/`; no query or fragment; at most 2048 bytes.
  */
 export function parseSpiffeId(id: string): SpiffeIdParse {
+  let parsed = spiffeIds.get(id);
+  if (!parsed) {
+    parsed = Object.freeze(parseSpiffeIdUncached(id));
+    if (spiffeIds.size >= MAX_CACHED) spiffeIds.clear();
+    spiffeIds.set(id, parsed);
+  }
+  return parsed;
+}
+
+/** parseSpiffeId's answers (every certificate of an identity is re-checked on each new one). Bounded (cleared when full). */
+const spiffeIds = new Map<string, SpiffeIdParse>();
+const MAX_CACHED = 10_000;
+
+function parseSpiffeIdUncached(id: string): SpiffeIdParse {
   if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return { ok: false, reason: `longer than ${MAX_ID_BYTES} bytes` };
   if (!id.startsWith(PREFIX)) return { ok: false, reason: 'scheme is not "spiffe://" (it is case-sensitive)' };
   if (/[?#]/.test(id)) return { ok: false, reason: 'has a query or fragment' };
@@ -54,7 +68,6 @@ export interface KubeIdentity {
 
 /** kubeIdentityOf's answers: a mesh has a few thousand identities, and every flow names one. Bounded (cleared when full). */
 const kubeIdentities = new Map<string, KubeIdentity | null>();
-const MAX_KUBE_IDENTITIES = 10_000;
 
 /** `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`). Shared: do not mutate. */
 export function kubeIdentityOf(principal: string): KubeIdentity | undefined {
@@ -62,7 +75,7 @@ export function kubeIdentityOf(principal: string): KubeIdentity | undefined {
   if (id === undefined) {
     const m = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
     id = m ? Object.freeze({ trustDomain: m[1] as string, namespace: m[2] as string, serviceAccount: m[3] as string }) : null;
-    if (kubeIdentities.size >= MAX_KUBE_IDENTITIES) kubeIdentities.clear();
+    if (kubeIdentities.size >= MAX_CACHED) kubeIdentities.clear();
     kubeIdentities.set(principal, id);
   }
   return id ?? undefined;

@@ -58,7 +58,7 @@ export const sidecarMissing = namespaceRule(
     // A pod's verdict depends on itself and on the namespace; other pods matter only through whether it is meshed.
     changeMatters(kind, ns, before, after, ctx) {
       if (kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after)) return true;
-      const on = (pod: KubeObject | undefined) => !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), meshEnrolment(ctx.state, ns)) !== undefined;
+      const on = (pod: KubeObject | undefined) => !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), () => meshEnrolment(ctx.state, ns)) !== undefined;
       return on(before) !== on(after);
     },
     check(ns, ctx) {
@@ -66,7 +66,7 @@ export const sidecarMissing = namespaceRule(
       const meshed = meshEnrolment(ctx.state, ns);
       const out: Violation[] = [];
       for (const pod of ctx.state.resources.list('Pod', ns)) {
-        const expected = proxyExpected(pod, ns, ctx, nsLabels, meshed);
+        const expected = proxyExpected(pod, ns, ctx, nsLabels, () => meshed);
         if (!expected) continue;
         const { injection, strict, eff } = expected;
         const spec = pod.spec ?? {};
@@ -98,7 +98,7 @@ export const sidecarMissing = namespaceRule(
 );
 
 /** Why a live pod of `ns` should run a proxy and does not; undefined when it runs one or need not. */
-function proxyExpected(pod: KubeObject, ns: string, ctx: RuleContext, nsLabels: Record<string, string>, meshed: MeshEnrolment | undefined) {
+function proxyExpected(pod: KubeObject, ns: string, ctx: RuleContext, nsLabels: Record<string, string>, meshed: () => MeshEnrolment | undefined) {
   const spec = pod.spec ?? {};
   if (done.includes(String(pod.status?.phase)) || spec.hostNetwork) return undefined;
   const labels = pod.metadata.labels ?? {};
@@ -107,6 +107,6 @@ function proxyExpected(pod: KubeObject, ns: string, ctx: RuleContext, nsLabels: 
   const injection = injectionEnabledFor(nsLabels, labels, ann);
   const eff = effectiveMtls(ctx.state, ctx.config, ns, labels);
   const ownPolicy = eff.chain.some((l) => l.level === 'workload' || l.level === 'namespace');
-  const strict = eff.mode === 'STRICT' && (meshed !== undefined || ownPolicy);
+  const strict = eff.mode === 'STRICT' && (ownPolicy || meshed() !== undefined);
   return injection || strict ? { injection, strict, eff } : undefined;
 }

@@ -48,11 +48,18 @@ export const netpolDnsEgressBlocked = namespaceRule(
       const dns = clusterDns(ctx.state, ctx.config);
       const nsLabels = namespaceLabels(ctx.state, ns);
       const views = policyViewsFor(ctx.state, ns);
+      // What each policy allows towards DNS, once per check rather than once per workload it selects.
+      const dnsCache = new Map<(typeof views)[number], Set<DnsProtocol>>();
+      const dnsOf = (v: (typeof views)[number]) => {
+        let got = dnsCache.get(v);
+        if (!got) dnsCache.set(v, (got = v.dnsProtocols(dns)));
+        return got;
+      };
       const missingFor = (selects: (v: (typeof views)[number]) => boolean) => {
         const allowedBy: string[] = [];
         const allowed = new Set<DnsProtocol>();
         for (const v of views.filter(selects)) {
-          const got = v.dnsProtocols(dns);
+          const got = dnsOf(v);
           if (got.size) allowedBy.push(`${refText(v.ref)} (${[...got].join('+')})`);
           for (const p of got) allowed.add(p);
         }

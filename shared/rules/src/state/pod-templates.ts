@@ -1,0 +1,39 @@
+import type { KubeObject } from './kube-object';
+import type { ResourceIndex } from './resource-index';
+import { podLikeOf, workloadKinds, type PodLike } from './workloads';
+
+/* Which objects of a namespace stand for their own pod spec (podTemplatesIn), on the resource index alone. */
+
+/** Kinds whose objects carry a pod template, plus Pods. */
+export const podBearingKinds: readonly string[] = ['Pod', ...workloadKinds];
+
+/**
+ * True when another object in the state already stands for this one: a Pod, ReplicaSet or Job whose controller (a
+ * workload kind) is in the state too, or a Pod of a ReplicaSet whose Deployment is. Anything else stands for itself,
+ * so nothing goes unchecked when part of the chain was never seen.
+ */
+export function representedByController(resources: ResourceIndex, obj: KubeObject): boolean {
+  const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
+  if (!ref || !podBearingKinds.includes(ref.kind)) return false;
+  const ns = obj.metadata.namespace;
+  if (resources.get(ref.kind, ns, ref.name)) return true;
+  // A Deployment names its ReplicaSets <deployment>-<pod-template-hash>.
+  const hash = obj.metadata.labels?.['pod-template-hash'];
+  return ref.kind === 'ReplicaSet' && !!hash && ref.name.endsWith(`-${hash}`) && !!resources.get('Deployment', ns, ref.name.slice(0, -hash.length - 1));
+}
+
+/** The entry `obj` (undefined: absent) has among a namespace's pod templates: its pod spec when no other object stands for it. */
+export function podTemplateOf(resources: ResourceIndex, obj: KubeObject | undefined): PodLike | undefined {
+  return obj && podBearingKinds.includes(obj.kind) && !representedByController(resources, obj) ? podLikeOf(obj) : undefined;
+}
+
+/**
+ * True when a change to `kind` ns/name (before → after, undefined when absent; the index already changed) may change
+ * the namespace's pod templates: the object is one before or after, or it was created or deleted while others name it
+ * as their controller (whether they are represented asks only whether it exists).
+ */
+export function podTemplatesMayChange(resources: ResourceIndex, kind: string, ns: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
+  if (!podBearingKinds.includes(kind)) return false;
+  if ((!before || !after) && resources.hasControlled(kind, ns, name)) return true;
+  return podTemplateOf(resources, before) !== undefined || podTemplateOf(resources, after) !== undefined;
+}
