@@ -8,3 +8,4 @@ export {
   type QueuedNotification,
 } from './lifecycle/index';
 export { createDeliveryWorker, parseRoutingConfig, type RoutingConfig } from './notify/index';
+export { RemediationTrigger, loadTriggerConfig, AUTO_ACTOR, type TriggerConfig } from './lifecycle/remediation-trigger';

@@ -4,7 +4,7 @@ import { createLogger, createMetrics, serveOps, ShutdownRegistry, startTelemetry
 const env = loadEnv();
 // Telemetry first: instrumentations patch kafkajs, pg and ioredis only as they load, so the service comes after.
 await startTelemetry({ serviceName: 'ztv-alerter', otlpEndpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT });
-const [{ createKafkaEventLog }, { createBullMqJobQueue }, { openStore }, { Alerter }, { loadRoutingConfig }, { AlertPipeline, storeDeliveryRecorder }, { createDeliveryWorker }] =
+const [{ createKafkaEventLog }, { createBullMqJobQueue }, { openStore }, { Alerter }, { loadRoutingConfig }, { AlertPipeline, storeDeliveryRecorder }, { createDeliveryWorker }, { RemediationTrigger, loadTriggerConfig }] =
   await Promise.all([
     import('@ztv/bus'),
     import('@ztv/jobs'),
@@ -13,6 +13,7 @@ const [{ createKafkaEventLog }, { createBullMqJobQueue }, { openStore }, { Alert
     import('./alerting-config'),
     import('./lifecycle/index'),
     import('./notify/index'),
+    import('./lifecycle/remediation-trigger'),
   ]);
 const logger = createLogger({ name: 'alerter', level: env.LOG_LEVEL });
 const metrics = createMetrics('alerter');
@@ -21,7 +22,8 @@ if (!routing) logger.warn({ configFile: env.ZTV_CONFIG_FILE }, 'no alerting sect
 const store = openStore({ url: env.DATABASE_URL, onError: (err) => logger.warn({ err }, 'idle database connection failed') });
 const eventLog = createKafkaEventLog({ brokers: env.KAFKA_BROKERS, clientId: `${env.KAFKA_CLIENT_ID}-alerter`, logger });
 const jobs = createBullMqJobQueue({ redisUrl: env.REDIS_URL, prefix: env.ZTV_QUEUE_PREFIX, logger });
-const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS });
+const remediations = new RemediationTrigger({ jobs, config: loadTriggerConfig(env.ZTV_CONFIG_FILE), logger });
+const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS, remediations });
 const alerter = new Alerter({
   eventLog,
   logger,

@@ -167,6 +167,25 @@ describe('ztvEvent fast path', () => {
     expect(rejected).toBeGreaterThan(300); // the mutations do reach invalid events
   });
 
+  it('returns the input object where zod would return an equal copy, and a copy where zod strips or reorders', () => {
+    const clock = { id: 'c', type: 'clock', cluster: 'lab', source: 'chrony', time: '2026-03-14T09:00:00Z', observedAt: '2026-03-14T09:00:00Z', data: { node: 'n1', offsetSeconds: 0.1, synchronized: true, method: 'chrony' } };
+    const same = JSON.parse(JSON.stringify(clock));
+    expect(ztvEventFastPath.parse(same)).toBe(same);
+    const stripped = JSON.parse(JSON.stringify({ ...clock, data: { ...clock.data, extra: 1 } }));
+    const out = ztvEventFastPath.parse(stripped);
+    expect(out).not.toBe(stripped);
+    expect(out).toEqual(ztvEvent.parse(stripped));
+    const reordered = JSON.parse(JSON.stringify({ data: clock.data, ...clock }));
+    expect(JSON.stringify(ztvEventFastPath.parse(reordered))).toBe(JSON.stringify(ztvEvent.parse(reordered)));
+    class NotPlain {
+      constructor(readonly fields: object) {
+        Object.assign(this, fields);
+      }
+    }
+    const instance = new NotPlain(clock);
+    expect(Object.getPrototypeOf(ztvEventFastPath.parse(instance))).toBe(Object.prototype);
+  });
+
   it('handles inputs that are not events at all', () => {
     for (const x of [null, 1, 'flow', [], {}, { type: 'flow' }, { type: 'nope', id: 'a' }, [{ type: 'flow' }]]) agrees(x);
     expect(() => parseZtvEvent({ type: 'flow' })).toThrow(z.ZodError);

@@ -7,7 +7,9 @@ import type { z } from 'zod';
  * but for the whole tree at once. It answers only "certainly valid, and this is what zod would return" or "ask zod"
  * (FAIL): every rejection, and anything it is not sure about (a string whose code-point length needs counting, a
  * check kind it does not know), goes to zod, so results and error messages are zod's by construction. A schema node
- * it cannot mirror is delegated whole to zod's safeParse of that node.
+ * it cannot mirror is delegated whole to zod's safeParse of that node. Where zod's output object would equal a plain
+ * input object (no key to strip, default to fill or order to change) the input object itself is returned: the result
+ * shares structure with the input, as zod's own does for z.unknown() values.
  */
 
 /** "Not known to be valid: ask zod." */
@@ -157,14 +159,22 @@ function recordNode(g: Gen, def: any, path: string): string | undefined {
   const key = def.keyType._zod.def;
   if (def.checks?.length || key.type !== 'string' || key.coerce || key.checks?.length || def.keyType._zod.values) return undefined;
   const value = node(g, def.valueType, `${path}.*`);
+  // The input itself when no key is skipped and every value came back unchanged (zod's copy would be equal).
   return g.fn(`if (!isPlainObject(v)) return FAIL;
-const o = {};
-for (const k of Reflect.ownKeys(v)) {
+const keys = Reflect.ownKeys(v);
+let same = true;
+for (const k of keys) {
   if (typeof k !== 'string') return FAIL;
-  if (k === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, k)) continue;
+  if (k === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, k)) { same = false; continue; }
   const r = ${value}(v[k]);
   if (r === FAIL) return FAIL;
-  o[k] = r;
+  if (r !== v[k]) same = false;
+}
+if (same && Object.getPrototypeOf(v) === Object.prototype) return v;
+const o = {};
+for (const k of keys) {
+  if (k === '__proto__' || !Object.prototype.propertyIsEnumerable.call(v, k)) continue;
+  o[k] = ${value}(v[k]);
 }
 return o;`);
 }
@@ -172,7 +182,8 @@ return o;`);
 /**
  * z.object (strip) or .loose() (catchall unknown): shape keys in shape order — required ones must be present,
  * optional ones stay absent when absent, defaulted ones are always written — then, when loose, the unknown keys as
- * they come (but __proto__), exactly as zod builds its output.
+ * they come (but __proto__), exactly as zod builds its output. When that output would be the input itself (every
+ * field came back unchanged, nothing to strip, add or reorder), the input is returned and no copy is made.
  */
 function objectNode(g: Gen, def: any, path: string): string | undefined {
   if (def.checks?.length) return undefined;
@@ -180,20 +191,43 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
   if (catchall !== undefined && catchall !== 'unknown') return undefined;
   const shape = def.shape as Record<string, any>;
   if (Object.getOwnPropertySymbols(shape).length) return undefined;
-  const lines = [`if (${NOT_OBJECT}) return FAIL;`, 'const o = {};', 'let r;'];
-  for (const key of Object.keys(shape)) {
-    if (key === '__proto__') continue;
+  const keys = Object.keys(shape).filter((k) => k !== '__proto__');
+  const check = [`if (${NOT_OBJECT}) return FAIL;`, 'let same = true, present = 0;'];
+  const build = ['const o = {};'];
+  for (const [i, key] of keys.entries()) {
     const { optin, optout } = shape[key]._zod;
     const k = lit(key);
-    const parse = `r = ${node(g, shape[key], `${path}.${key}`)}(v[${k}]);\nif (r === FAIL) return FAIL;\no[${k}] = r;`;
-    if (optin === undefined) lines.push(`if (!(${k} in v)) return FAIL;\n${parse}`);
-    else if (optin === 'optional' && optout === 'optional') lines.push(`if (${k} in v) {\n${parse}\n}`);
-    else if (optin === 'defaulted' && optout === undefined) lines.push(parse);
-    else return undefined;
+    const parse = `const x${i} = v[${k}];\nr${i} = ${node(g, shape[key], `${path}.${key}`)}(x${i});\nif (r${i} === FAIL) return FAIL;`;
+    check.push(`let r${i};`);
+    if (optin === undefined) {
+      check.push(`if (!(${k} in v)) return FAIL;\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;`);
+      build.push(`o[${k}] = r${i};`);
+    } else if (optin === 'optional' && optout === 'optional') {
+      check.push(`const p${i} = ${k} in v;\nif (p${i}) {\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;\n}`);
+      build.push(`if (p${i}) o[${k}] = r${i};`);
+    } else if (optin === 'defaulted' && optout === undefined) {
+      check.push(`const p${i} = ${k} in v;\n${parse}\nif (!p${i} || r${i} !== x${i}) same = false;\npresent++;`);
+      build.push(`o[${k}] = r${i};`);
+    } else return undefined;
   }
-  if (catchall) lines.push(`for (const k in v) if (!${g.constant(new Set(Object.keys(shape)))}.has(k) && k !== '__proto__') o[k] = v[k];`);
-  lines.push('return o;');
-  return g.fn(lines.join('\n'));
+  // The input's own keys, in order, must be the fields present in shape order (then, when loose, only unknown keys).
+  const cases = keys.map((key, i) => `case ${lit(key)}: i = ${i}; break;`).join(' ');
+  const unknown = catchall ? `if (k === '__proto__') { same = false; break; }\nextra = true; continue;` : 'same = false; break;';
+  check.push(`if (same && Object.getPrototypeOf(v) === Object.prototype) {
+  let last = -1, seen = 0, extra = false;
+  for (const k in v) {
+    let i = -1;
+    switch (k) { ${cases} }
+    if (i < 0) { ${unknown} }
+    if (extra || i <= last) { same = false; break; }
+    last = i;
+    seen++;
+  }
+  if (same && seen === present) return v;
+}`);
+  if (catchall) build.push(`for (const k in v) if (!${g.constant(new Set(keys))}.has(k) && k !== '__proto__') o[k] = v[k];`);
+  build.push('return o;');
+  return g.fn([...check, ...build].join('\n'));
 }
 
 /** z.discriminatedUnion over object options told apart by string literals of the discriminator. */

@@ -19,6 +19,7 @@ import type { RoutingConfig } from '../notify/index';
 import { sweepOutbox } from './outbox';
 import { planNotifications, type QueuedNotification } from './plan';
 import { markSilenced } from './silenced';
+import type { RemediationTrigger } from './remediation-trigger';
 
 export interface AlertPipelineOptions {
   /** Postgres (or PGlite): findings, history, notifications outbox, silences. */
@@ -29,6 +30,8 @@ export interface AlertPipelineOptions {
   logger: Logger;
   /** ALERTER_FLAP_WINDOW_SECONDS. */
   flapWindowSeconds: number;
+  /** Triggers remediations for opened findings per the rule's config (DESIGN §6); none when absent. */
+  remediations?: RemediationTrigger;
   clock?: () => Date;
   /** What people did through the API is notified while it is younger than this (default 24 h). */
   personChangeWindowMs?: number;
@@ -69,14 +72,25 @@ export class AlertPipeline {
   /** Silences marked, signals applied, notifications planned and written to the outbox: one transaction. */
   async applyBatch(signals: readonly Signal[]): Promise<QueuedNotification[]> {
     const now = this.clock();
-    return this.opts.db.transaction(async (tx) => {
+    const { jobs, remediations, fingerprints } = await this.opts.db.transaction(async (tx) => {
       const marked = markSilenced(signals, await activeSilences(tx, now));
       const transitions = await applySignals(tx, marked, {
         now,
         flapWindowSeconds: this.opts.flapWindowSeconds,
       });
-      return this.record(tx, await recordedChanges(tx, transitions));
+      return {
+        jobs: await this.record(tx, await recordedChanges(tx, transitions)),
+        remediations: (await this.opts.remediations?.plan(tx, transitions, now)) ?? [],
+        fingerprints: new Map(transitions.map((t) => [t.findingId, t.fingerprint])),
+      };
     });
+    // After the commit; a failure here is recovered by the sweep in tick(), so it does not fail the batch.
+    if (remediations.length) {
+      await this.opts.remediations!.enqueue(remediations, fingerprints).catch((err: unknown) =>
+        this.log.warn({ err, count: remediations.length }, 'enqueueing automatic remediations failed; the sweep retries'),
+      );
+    }
+    return jobs;
   }
 
   /**
@@ -130,6 +144,8 @@ export class AlertPipeline {
       this.record(tx, await personChangesToNotify(tx, { since, limit: 500 })),
     );
     await this.enqueue(people);
+
+    await this.opts.remediations?.sweep(this.opts.db, now);
 
     const routing = this.routing();
     const requeued = routing
