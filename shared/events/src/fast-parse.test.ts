@@ -168,7 +168,7 @@ describe('ztvEvent fast path', () => {
   });
 
   it('returns the input object where zod would return an equal copy, and a copy where zod strips or reorders', () => {
-    const clock = { id: 'c', type: 'clock', cluster: 'lab', source: 'chrony', time: '2026-03-14T09:00:00Z', observedAt: '2026-03-14T09:00:00Z', data: { node: 'n1', offsetSeconds: 0.1, synchronized: true, method: 'chrony' } };
+    const clock = { id: 'c', cluster: 'lab', source: 'chrony', time: '2026-03-14T09:00:00Z', observedAt: '2026-03-14T09:00:00Z', type: 'clock', data: { node: 'n1', offsetSeconds: 0.1, synchronized: true, method: 'chrony' } };
     const same = JSON.parse(JSON.stringify(clock));
     expect(ztvEventFastPath.parse(same)).toBe(same);
     const stripped = JSON.parse(JSON.stringify({ ...clock, data: { ...clock.data, extra: 1 } }));

@@ -67,20 +67,32 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
 
   const collector = new Collector({ env, eventLog, logger, metrics: createMetrics('collector') });
   const worker = new RuleWorker({ eventLog, logger, cluster: env.ZTV_CLUSTER, rulesConfig: loadRulesConfig(env), groupId: env.RULE_WORKER_GROUP, topicPrefix: env.ZTV_TOPIC_PREFIX });
-  const alerter = new Alerter({
-    eventLog,
-    logger,
-    groupId: env.ALERTER_GROUP,
-    topicPrefix: env.ZTV_TOPIC_PREFIX,
-    applySignals: (signals) => applySignals(store.db, signals, { now: new Date(), flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS }),
-    onTransitions: async (transitions) => {
-      for (const t of transitions) io.stdout(consoleNotification(t));
-    },
-  });
-  const { ApiServer } = await import('@ztv/api');
   const { createInProcessJobQueue, createBullMqJobQueue } = await import('@ztv/jobs');
   const jobs = opts.embedded ? createInProcessJobQueue({ logger }) : createBullMqJobQueue({ redisUrl: env.REDIS_URL, prefix: env.ZTV_QUEUE_PREFIX, logger });
   shutdown.register('jobs', () => jobs.close());
+  // With a routing config (ZTV_CONFIG_FILE) the full alert pipeline runs: notifications to the receivers, automatic
+  // remediations. Without one, embedded mode's receiver is the console.
+  const alerting = await import('@ztv/alerter');
+  const routing = alerting.loadRoutingConfig(env.ZTV_CONFIG_FILE);
+  const hooks = routing
+    ? new alerting.AlertPipeline({
+        db: store.db,
+        jobs,
+        routing,
+        logger,
+        flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS,
+        remediations: new alerting.RemediationTrigger({ jobs, config: alerting.loadTriggerConfig(env.ZTV_CONFIG_FILE), logger }),
+      }).alerterHooks(env.ALERTER_TICK_SECONDS * 1000)
+    : {
+        applySignals: (signals: Parameters<typeof applySignals>[1]) =>
+          applySignals(store.db, signals, { now: new Date(), flapWindowSeconds: env.ALERTER_FLAP_WINDOW_SECONDS }),
+        onTransitions: async (transitions: Awaited<ReturnType<typeof applySignals>>) => {
+          for (const t of transitions) io.stdout(consoleNotification(t));
+        },
+      };
+  if (routing) alerting.createDeliveryWorker(jobs, { routing, recorder: alerting.storeDeliveryRecorder(store.db), logger, dashboardUrl: env.DASHBOARD_URL });
+  const alerter = new Alerter({ eventLog, logger, groupId: env.ALERTER_GROUP, topicPrefix: env.ZTV_TOPIC_PREFIX, ...(hooks as object) } as ConstructorParameters<typeof Alerter>[0]);
+  const { ApiServer } = await import('@ztv/api');
   const api = new ApiServer({ env, store, logger, jobs });
   // Remediation acts through the Kubernetes API: on when a cluster answers, else requests wait in the queue.
   const kc = await reachableCluster(env.KUBECONFIG);
