@@ -175,7 +175,9 @@ describe('ztvEvent fast path', () => {
     const out = ztvEventFastPath.parse(stripped);
     expect(out).not.toBe(stripped);
     expect(out).toEqual(ztvEvent.parse(stripped));
-    const reordered = JSON.parse(JSON.stringify({ data: clock.data, ...clock }));
+    const { data, ...envelope } = clock;
+    const reordered = JSON.parse(JSON.stringify({ data, ...envelope }));
+    expect(Object.keys(reordered)[0]).toBe('data');
     expect(JSON.stringify(ztvEventFastPath.parse(reordered))).toBe(JSON.stringify(ztvEvent.parse(reordered)));
     class NotPlain {
       constructor(readonly fields: object) {

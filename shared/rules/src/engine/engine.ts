@@ -34,6 +34,8 @@ export class RuleEngine {
   private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
   /** The rules each event type triggers, in pack order (the match step, done once instead of per event). */
   private readonly rulesByType = new Map<string, Rule[]>();
+  /** The same for k8s.resource events of each object kind: rules whose resourceKinds leave it out are not asked. */
+  private readonly rulesByKind = new Map<string, Rule[]>();
 
   constructor(private readonly opts: EngineOptions) {
     this.rules = opts.rules;
@@ -57,7 +59,8 @@ export class RuleEngine {
     this.state.apply(event, this.opts.config);
     const ctx = this.context();
     const out: EngineResult = { signals: [], outcomes: [] };
-    for (const rule of this.rulesByType.get(event.type) ?? []) {
+    const rules = event.type === 'k8s.resource' ? this.rulesForKind(event.data.kind) : (this.rulesByType.get(event.type) ?? []);
+    for (const rule of rules) {
       try {
         if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
         else this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);
@@ -102,6 +105,15 @@ export class RuleEngine {
       }
     }
     return out;
+  }
+
+  private rulesForKind(kind: string): Rule[] {
+    let rules = this.rulesByKind.get(kind);
+    if (!rules) {
+      rules = (this.rulesByType.get('k8s.resource') ?? []).filter((r) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
+      this.rulesByKind.set(kind, rules);
+    }
+    return rules;
   }
 
   private context(): RuleContext {

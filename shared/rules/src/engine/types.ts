@@ -52,6 +52,11 @@ export interface StateRule extends RuleMeta {
   on: EventType[];
   /** Scopes whose verdict may change after this event (already applied to the state). */
   scopesFor(event: ZtvEvent, ctx: RuleContext): string[];
+  /**
+   * The object kinds whose k8s.resource events can touch this rule's scopes, when that is a fixed list: the engine does
+   * not ask scopesFor about the others (it would answer []).
+   */
+  resourceKinds?: readonly string[];
   /** Every scope there is, for a full evaluation (offline `ztv evaluate`, ticks). */
   allScopes(ctx: RuleContext): string[];
   check(scope: string, ctx: RuleContext): Violation[];

@@ -1,7 +1,8 @@
 import type { ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
 import { asKubeObject, type KubeObject } from './kube-object';
-import { podTemplatesMayChange } from './pod-templates';
+import type { PodLike } from './workloads';
+import { podTemplatesOf, templateChangeOf } from './pod-templates';
 import { ResourceIndex } from './resource-index';
 
 /** What the last k8s.resource event did to the object it names: the object before and after it (undefined: absent). */
@@ -33,35 +34,32 @@ export class ClusterState {
   /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
   private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
   private lastChange: ResourceChange | undefined;
-  /** Per namespace, a number that moves whenever its pod templates may have changed (see podTemplatesVersion). */
-  private readonly templateVersions = new Map<string, number>();
-  private versionSeq = 0;
-  /** Values kept until one version number moves (see memoVersion). */
-  private readonly versioned = new Map<string, { version: number; value: unknown }>();
+  /** Per namespace, its pod templates as last computed, kept current by the index's change listener (podTemplates). */
+  private readonly templates = new Map<string, PodLike[]>();
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
     this.sliceList = [...this.slices.values()];
     this.resources.onChange((kind, ns, name, before, after) => {
-      if (podTemplatesMayChange(this.resources, kind, ns, name, before, after)) this.templateVersions.set(ns ?? '', ++this.versionSeq);
+      const cached = this.templates.get(ns ?? '');
+      if (!cached) return;
+      const change = templateChangeOf(this.resources, kind, ns, name, before, after);
+      if (change === 'none') return;
+      // An update that keeps its entry keeps its place (the index keeps an updated object where it was).
+      const i = change === 'other' ? -1 : cached.findIndex((t) => t.owner === change.replace);
+      if (i < 0 || change === 'other') this.templates.delete(ns ?? '');
+      else this.templates.set(ns ?? '', cached.map((t, j) => (j === i ? change.by : t)));
     });
   }
 
   /**
-   * A number that moves whenever a change may have changed the pod templates of `ns` (the workloads and the Pods no
-   * workload stands for, see podTemplatesIn): a Pod status update under a ReplicaSet leaves it alone.
+   * The pod templates of `ns` (podTemplatesOf): computed once, then kept up to date as objects change — a Pod status
+   * update under a ReplicaSet leaves them alone, a workload edit replaces its entry. Shared: do not mutate.
    */
-  podTemplatesVersion(ns: string): number {
-    return this.templateVersions.get(ns) ?? 0;
-  }
-
-  /** A value kept until `version` moves (callers name in `key` everything else it depends on); callers must not mutate it. */
-  memoVersion<T>(key: string, version: number, compute: () => T): T {
-    const hit = this.versioned.get(key);
-    if (hit && hit.version === version) return hit.value as T;
-    const value = compute();
-    this.versioned.set(key, { version, value });
-    return value;
+  podTemplates(ns: string): PodLike[] {
+    let t = this.templates.get(ns);
+    if (!t) this.templates.set(ns, (t = podTemplatesOf(this.resources, ns)));
+    return t;
   }
 
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
@@ -69,16 +67,22 @@ export class ClusterState {
     this.lastChange = undefined;
     if (event.type === 'k8s.resource') {
       const d = event.data;
-      const before = this.resources.get(d.kind, d.namespace, d.name);
       if (d.op === 'delete') {
-        this.resources.delete(d.kind, d.namespace, d.name);
-        this.lastChange = { event, ...(before ? { before } : {}) };
+        const before = this.resources.delete(d.kind, d.namespace, d.name);
+        this.lastChange = before ? { event, before } : { event };
       } else {
         const obj = asKubeObject(d.object);
-        if (obj) this.resources.upsert(obj);
-        // An object stored under another identity than the event names leaves the change unknown (see changeOf).
-        const after = this.resources.get(d.kind, d.namespace, d.name);
-        if (!obj || after === obj) this.lastChange = { event, ...(before ? { before } : {}), ...(after ? { after } : {}) };
+        const md = obj?.metadata;
+        if (!obj) {
+          const same = this.resources.get(d.kind, d.namespace, d.name);
+          this.lastChange = same ? { event, before: same, after: same } : { event };
+        } else if (obj.kind === d.kind && md?.name === d.name && (md.namespace ?? '') === (d.namespace ?? '')) {
+          const before = this.resources.upsert(obj);
+          this.lastChange = before ? { event, before, after: obj } : { event, after: obj };
+        } else {
+          // An object stored under another identity than the event names leaves the change unknown (see changeOf).
+          this.resources.upsert(obj);
+        }
       }
     }
     for (const s of this.sliceList) s.def.apply(s.value, event, config);
@@ -104,7 +108,8 @@ export class ClusterState {
       this.derived.clear(); // the index changed outside apply()
       this.derivedAt = this.resources.version;
     }
-    if (this.derived.has(key)) return this.derived.get(key) as T;
+    const hit = this.derived.get(key);
+    if (hit !== undefined || this.derived.has(key)) return hit as T;
     const value = compute();
     this.derived.set(key, value);
     return value;

@@ -131,17 +131,20 @@ export const podIpSlice: StateSlice<PodIps> = {
   apply(m, e) {
     if (e.type !== 'k8s.resource' || e.data.kind !== 'Pod') return;
     const ref = `${e.data.namespace ?? ''}/${e.data.name}`;
-    for (const ip of m.byPod.get(ref) ?? []) {
+    const o = e.data.object as { spec?: { hostNetwork?: boolean }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } };
+    // podIPs then podIP, each once (podIP is normally podIPs[0]); none for a deleted, finished or host-network pod.
+    const ips: string[] = [];
+    if (!(e.data.op === 'delete' || o.spec?.hostNetwork || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed')) {
+      for (const p of o.status?.podIPs ?? []) if (!ips.includes(p.ip)) ips.push(p.ip);
+      if (o.status?.podIP && !ips.includes(o.status.podIP)) ips.push(o.status.podIP);
+    }
+    const old = m.byPod.get(ref) ?? [];
+    if (old.length === ips.length && old.every((ip, i) => ip === ips[i])) return; // a status update: nothing moves
+    for (const ip of old) {
       const pods = m.byIp.get(ip);
       if (pods?.delete(ref) && !pods.size) m.byIp.delete(ip);
     }
     m.byPod.delete(ref);
-    const o = e.data.object as { spec?: { hostNetwork?: boolean }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } };
-    if (e.data.op === 'delete' || o.spec?.hostNetwork || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed') return;
-    // podIPs then podIP, each once (podIP is normally podIPs[0]).
-    const ips: string[] = [];
-    for (const p of o.status?.podIPs ?? []) if (!ips.includes(p.ip)) ips.push(p.ip);
-    if (o.status?.podIP && !ips.includes(o.status.podIP)) ips.push(o.status.podIP);
     if (ips.length) m.byPod.set(ref, ips);
     for (const ip of ips) {
       const pods = m.byIp.get(ip);

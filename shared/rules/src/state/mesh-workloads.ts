@@ -1,7 +1,7 @@
 import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './kube-object';
-import { podBearingKinds, podTemplateOf, representedByController } from './pod-templates';
-import { podLikeOf, type PodLike } from './workloads';
+import { podBearingKinds, podTemplateOf } from './pod-templates';
+import type { PodLike } from './workloads';
 
 export { podBearingKinds } from './pod-templates';
 
@@ -40,25 +40,12 @@ export function templatesSeenChange(
   return (change.before && see(change.before)) !== (change.after && see(change.after));
 }
 
-/** podTemplatesIn, kept until the namespace's templates may have changed (state.podTemplatesVersion). */
-export function podTemplatesIn(state: ClusterState, ns: string): PodLike[] {
-  return state.memoVersion(`podTemplatesIn\n${ns}`, state.podTemplatesVersion(ns), () => podTemplatesInUncached(state, ns));
-}
-
 /**
- * The pod specs of a namespace, once each: workload templates, and Pods no workload controls. The templates are
- * what a person fixes; checking them avoids one finding per replica.
+ * The pod specs of a namespace, once each: workload templates, and Pods no workload controls (see podTemplatesOf).
+ * Kept by the state across events and updated as objects change: a Pod status update costs nothing here.
  */
-function podTemplatesInUncached(state: ClusterState, ns: string): PodLike[] {
-  const out: PodLike[] = [];
-  for (const kind of podBearingKinds) {
-    for (const obj of state.resources.list(kind, ns)) {
-      if (representedByController(state.resources, obj)) continue;
-      const p = podLikeOf(obj);
-      if (p) out.push(p);
-    }
-  }
-  return out;
+export function podTemplatesIn(state: ClusterState, ns: string): PodLike[] {
+  return state.podTemplates(ns);
 }
 
 /** The ServiceAccount a pod spec runs as (`default` when it names none). */

@@ -1,5 +1,5 @@
 import type { KubeObject } from './kube-object';
-import type { ResourceIndex } from './resource-index';
+import { sameController, type ResourceIndex } from './resource-index';
 import { podLikeOf, workloadKinds, type PodLike } from './workloads';
 
 /* Which objects of a namespace stand for their own pod spec (podTemplatesIn), on the resource index alone. */
@@ -28,12 +28,39 @@ export function podTemplateOf(resources: ResourceIndex, obj: KubeObject | undefi
 }
 
 /**
- * True when a change to `kind` ns/name (before → after, undefined when absent; the index already changed) may change
- * the namespace's pod templates: the object is one before or after, or it was created or deleted while others name it
- * as their controller (whether they are represented asks only whether it exists).
+ * What a change to `kind` ns/name (before → after, undefined when absent; the index already changed) does to the
+ * namespace's pod templates: nothing; replaces the object's own entry (an update that keeps it one); or something
+ * else — it becomes or stops being one, or it was created or deleted while others name it as their controller
+ * (whether they are represented asks only whether it exists).
  */
-export function podTemplatesMayChange(resources: ResourceIndex, kind: string, ns: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
-  if (!podBearingKinds.includes(kind)) return false;
-  if ((!before || !after) && resources.hasControlled(kind, ns, name)) return true;
-  return podTemplateOf(resources, before) !== undefined || podTemplateOf(resources, after) !== undefined;
+export type TemplateChange = 'none' | 'other' | { replace: KubeObject; by: PodLike };
+
+export function templateChangeOf(resources: ResourceIndex, kind: string, ns: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): TemplateChange {
+  if (!podBearingKinds.includes(kind)) return 'none';
+  if (before && after && sameController(before, after)) {
+    // An update under the same controller (a status change): represented before exactly when after.
+    if (representedByController(resources, after)) return 'none';
+    const was = podLikeOf(before);
+    const is = podLikeOf(after);
+    return was && is ? { replace: before, by: is } : was || is ? 'other' : 'none';
+  }
+  if ((!before || !after) && resources.hasControlled(kind, ns, name)) return 'other';
+  return podTemplateOf(resources, before) || podTemplateOf(resources, after) ? 'other' : 'none';
+}
+
+/**
+ * The pod specs of a namespace, once each: workload templates, and Pods no workload controls, by kind (Pod first,
+ * then workloadKinds) and then in the index's order. The templates are what a person fixes; checking them avoids one
+ * finding per replica.
+ */
+export function podTemplatesOf(resources: ResourceIndex, ns: string): PodLike[] {
+  const out: PodLike[] = [];
+  for (const kind of podBearingKinds) {
+    for (const obj of resources.list(kind, ns)) {
+      if (representedByController(resources, obj)) continue;
+      const p = podLikeOf(obj);
+      if (p) out.push(p);
+    }
+  }
+  return out;
 }

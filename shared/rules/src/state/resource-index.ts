@@ -2,6 +2,16 @@ import type { KubeObject } from './kube-object';
 
 const CLUSTER = '';
 
+const controllerRef = (obj: KubeObject) => obj.metadata.ownerReferences?.find((o) => o.controller);
+
+/** True when two versions of an object name the same controller, with the same pod-template-hash. */
+export function sameController(a: KubeObject, b: KubeObject): boolean {
+  const ra = controllerRef(a);
+  const rb = controllerRef(b);
+  if (ra?.kind !== rb?.kind || ra?.name !== rb?.name) return false;
+  return a.metadata.labels?.['pod-template-hash'] === b.metadata.labels?.['pod-template-hash'];
+}
+
 /** A change to kind namespace/name: the object before and after it (undefined: absent); the index has changed already. */
 export type ChangeListener = (kind: string, namespace: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined) => void;
 
@@ -43,7 +53,7 @@ export class ResourceIndex {
   }
 
   private countControllers(obj: KubeObject, by: 1 | -1): void {
-    const ref = obj.metadata.ownerReferences?.find((o) => o.controller);
+    const ref = controllerRef(obj);
     if (!ref) return;
     const ns = obj.metadata.namespace ?? CLUSTER;
     const count = (key: string) => {
@@ -56,7 +66,8 @@ export class ResourceIndex {
     if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) count(`Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`);
   }
 
-  upsert(obj: KubeObject): void {
+  /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
+  upsert(obj: KubeObject): KubeObject | undefined {
     this.changed(obj.kind, obj.metadata.namespace);
     const ns = obj.metadata.namespace ?? CLUSTER;
     let kinds = this.byKind.get(obj.kind);
@@ -68,10 +79,14 @@ export class ResourceIndex {
     }
     if (obj.kind === 'Namespace' && !names.has(obj.metadata.name)) this.namespaceCache = undefined;
     const old = names.get(obj.metadata.name);
-    if (old) this.countControllers(old, -1);
-    this.countControllers(obj, 1);
+    // Most updates keep the controller (a status change): the counts stay as they are.
+    if (!old || !sameController(old, obj)) {
+      if (old) this.countControllers(old, -1);
+      this.countControllers(obj, 1);
+    }
     names.set(obj.metadata.name, obj);
     for (const l of this.listeners) l(obj.kind, obj.metadata.namespace, obj.metadata.name, old, obj);
+    return old;
   }
 
   delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

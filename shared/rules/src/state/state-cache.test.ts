@@ -100,9 +100,13 @@ describe('pod templates', () => {
     const names = () => podTemplatesIn(s, ns).map((t) => `${t.owner.kind}/${t.owner.metadata.name}`);
     for (const o of [deployment, rs, hashed, unhashed]) s.apply(resourceEvent(o as never), config);
     expect(names()).toEqual(['Deployment/web']);
-    const version = s.podTemplatesVersion(ns);
+    const kept = podTemplatesIn(s, ns);
     s.apply(resourceEvent({ ...unhashed, status: { phase: 'Running' } } as never), config); // a status update
-    expect(s.podTemplatesVersion(ns)).toBe(version);
+    expect(podTemplatesIn(s, ns)).toBe(kept);
+    const edited = { ...deployment, spec: { template: { metadata: { labels: { app: 'web' } }, spec: { containers: [] } } } };
+    s.apply(resourceEvent(edited as never), config); // a workload edit replaces its entry in place
+    expect(podTemplatesIn(s, ns).map((t) => t.labels)).toEqual([{ app: 'web' }]);
+    expect(kept.map((t) => t.labels)).toEqual([{}]); // what was handed out before stays as it was
     s.apply(resourceEvent(rs as never, 'delete'), config); // its pods without a hash now stand for themselves
     expect(names()).toEqual(['Pod/web-abc-2', 'Deployment/web']);
     s.resources.delete('Deployment', ns, 'web'); // outside apply(), as a test might

@@ -2,6 +2,7 @@ import type { FlowData } from '@ztv/events';
 import type { EventRule, RuleContext, Violation } from '../../engine/types';
 import { kubeIdentityOf } from '../identity/spiffe-id';
 import { podIpSlice } from '../../state/flows';
+import { podServiceAccount } from '../../state/pod-accounts';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 
 /**
@@ -21,11 +22,9 @@ function sourcePrincipal(f: FlowData): string | undefined {
  */
 function sourceAccount(f: FlowData, ctx: RuleContext): { namespace: string; name: string; from: string; pod?: string } | undefined {
   const ep = resolveEndpoint(f.source, ctx);
-  const pod = ep.pod && ep.namespace ? ctx.state.resources.get('Pod', ep.namespace, ep.pod) : undefined;
-  if (pod && ep.namespace) {
-    const spec = pod.spec ?? {};
-    const name: string = spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
-    return { namespace: ep.namespace, name, from: `Pod ${ep.namespace}/${pod.metadata.name}`, pod: pod.metadata.name };
+  const account = ep.pod && ep.namespace ? podServiceAccount(ctx.state, ep.namespace, ep.pod) : undefined;
+  if (account !== undefined && ep.pod && ep.namespace) {
+    return { namespace: ep.namespace, name: account as string, from: `Pod ${ep.namespace}/${ep.pod}`, pod: ep.pod };
   }
   if (f.source.serviceAccount && f.source.namespace && !f.source.principal) {
     return { namespace: f.source.namespace, name: f.source.serviceAccount, from: `${f.reporter} flow` };

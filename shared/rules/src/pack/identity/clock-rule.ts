@@ -31,6 +31,7 @@ export function clockRule(meta: Omit<RuleMeta, 'slices'> & { timeDependent?: boo
     on: ['clock', 'k8s.resource'],
     // The cert slice: clock-drift's critical bound is the shortest SVID lifetime seen.
     slices: [clockSlice, certSlice],
+    resourceKinds: ['Node'],
     scopesFor(event) {
       if (event.type === 'clock') return [event.data.node];
       if (event.type === 'k8s.resource' && event.data.kind === 'Node' && event.data.op === 'delete') return [event.data.name];

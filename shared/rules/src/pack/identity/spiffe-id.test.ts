@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kubeIdentityOf, parseSpiffeId } from './spiffe-id';
 
@@ -41,5 +42,30 @@ describe('kubeIdentityOf', () => {
     expect(kubeIdentityOf('spiffe://cluster.local/ns/bookinfo/sa/reviews')).toEqual({ trustDomain: 'cluster.local', namespace: 'bookinfo', serviceAccount: 'reviews' });
     expect(kubeIdentityOf('cluster.local/ns/bookinfo/sa/reviews')?.serviceAccount).toBe('reviews');
     expect(kubeIdentityOf('spiffe://spiffe.cilium/identity/39239')).toBeUndefined();
+  });
+});
+
+describe('kubeIdentityOf', () => {
+  // The reading it must equal: <trust-domain>/ns/<ns>/sa/<sa>, with or without the spiffe:// scheme.
+  const pattern = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/;
+  const byPattern = (p: string) => {
+    const m = pattern.exec(p);
+    return m ? { trustDomain: m[1], namespace: m[2], serviceAccount: m[3] } : undefined;
+  };
+
+  it('reads <trust-domain>/ns/<ns>/sa/<sa> exactly as the pattern does', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', '/', 's', 'n', ':', 'p', 'i', 'f', 'e', '\n', '-'), maxLength: 8 });
+    const near = fc
+      .tuple(fc.constantFrom('', 'spiffe://', 'spiffe:/', 'spiffe:', 'spiffe:///'), part, fc.constantFrom('/ns/', '/n/', 'ns/', '/ns', '//ns/'), part, fc.constantFrom('/sa/', '/s/', 'sa/', '/sa'), part)
+      .map((xs) => xs.join(''));
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string()), (p) => {
+        expect(kubeIdentityOf(p)).toEqual(byPattern(p));
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(kubeIdentityOf('spiffe://cluster.local/ns/shop/sa/cart')).toEqual({ trustDomain: 'cluster.local', namespace: 'shop', serviceAccount: 'cart' });
+    expect(kubeIdentityOf('cluster.local/ns/shop/sa/cart')?.namespace).toBe('shop');
+    expect(kubeIdentityOf('spiffe://cluster.local/ns/shop/sa/cart/x')).toBeUndefined();
   });
 });

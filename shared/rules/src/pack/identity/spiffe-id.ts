@@ -66,17 +66,19 @@ export interface KubeIdentity {
   readonly serviceAccount: string;
 }
 
-/** kubeIdentityOf's answers: a mesh has a few thousand identities, and every flow names one. Bounded (cleared when full). */
-const kubeIdentities = new Map<string, KubeIdentity | null>();
-
-/** `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`). Shared: do not mutate. */
+/**
+ * `<ns>` and `<sa>` of a Kubernetes-shaped ID (`spiffe://td/ns/<ns>/sa/<sa>`, or Istio's `td/ns/<ns>/sa/<sa>`): exactly
+ * what /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/ matches, read without a regex (every flow asks).
+ */
 export function kubeIdentityOf(principal: string): KubeIdentity | undefined {
-  let id = kubeIdentities.get(principal);
-  if (id === undefined) {
-    const m = /^(?:spiffe:\/\/)?([^/]+)\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(principal);
-    id = m ? Object.freeze({ trustDomain: m[1] as string, namespace: m[2] as string, serviceAccount: m[3] as string }) : null;
-    if (kubeIdentities.size >= MAX_CACHED) kubeIdentities.clear();
-    kubeIdentities.set(principal, id);
-  }
-  return id ?? undefined;
+  const p = principal;
+  // With the scheme the rest must match; without it the trust domain would be "spiffe:" followed by "//", never "/ns/".
+  const td = p.startsWith('spiffe://') ? 9 : 0;
+  const ns = p.indexOf('/', td) + 1; // after the trust domain's slash
+  if (ns <= td + 1 || !p.startsWith('ns/', ns)) return undefined;
+  const nsEnd = p.indexOf('/', ns + 3);
+  if (nsEnd <= ns + 3 || !p.startsWith('/sa/', nsEnd)) return undefined;
+  const sa = nsEnd + 4;
+  if (sa >= p.length || p.indexOf('/', sa) >= 0) return undefined;
+  return { trustDomain: p.slice(td, ns - 1), namespace: p.slice(ns + 3, nsEnd), serviceAccount: p.slice(sa) };
 }

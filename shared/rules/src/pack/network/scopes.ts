@@ -33,6 +33,7 @@ export function namespaceRule(meta: RuleMeta, spec: NamespaceRuleSpec): StateRul
     ...meta,
     kind: 'state',
     on: ['k8s.resource'],
+    resourceKinds: ['Namespace', ...spec.kinds],
     scopesFor(event, ctx) {
       if (event.type !== 'k8s.resource') return [];
       const { kind, namespace, name } = event.data;
@@ -67,6 +68,7 @@ export function objectRule(meta: RuleMeta, kinds: readonly string[], check: (obj
     ...meta,
     kind: 'state',
     on: ['k8s.resource'],
+    resourceKinds: kinds,
     scopesFor(event) {
       if (event.type !== 'k8s.resource' || !kinds.includes(event.data.kind)) return [];
       return [objectScope(event.data.kind, event.data.namespace, event.data.name)];

@@ -106,6 +106,7 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
     ...meta,
     kind: 'state',
     on: ['k8s.resource'],
+    resourceKinds: checkedKinds,
     scopesFor(event, ctx) {
       if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
       const { kind, namespace, name } = event.data;
@@ -125,10 +126,14 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       return out;
     },
     check(scope, ctx) {
-      const [kind = '', namespace = '', ...rest] = scope.split('/');
-      const obj = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
-      // Terminating objects (deletionTimestamp set) are going away; their controller may already be gone.
-      if (!obj || obj.metadata.deletionTimestamp || coveredByController(obj, ctx.state)) return [];
+      // The object to check, if it stands for itself: the same for every pod-spec rule after one event (state.memo).
+      const obj = ctx.state.memo(`podSpecSubject\n${scope}`, () => {
+        const [kind = '', namespace = '', ...rest] = scope.split('/');
+        const o = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
+        // Terminating objects (deletionTimestamp set) are going away; their controller may already be gone.
+        return !o || o.metadata.deletionTimestamp || coveredByController(o, ctx.state) ? undefined : o;
+      });
+      if (!obj) return [];
       const pod = podTemplateOf(obj);
       if (!pod) return [];
       const found = check(pod, ctx);
