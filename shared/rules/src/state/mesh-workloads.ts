@@ -3,8 +3,6 @@ import type { KubeObject } from './kube-object';
 import { podBearingKinds, podTemplateOf } from './pod-templates';
 import type { PodLike } from './workloads';
 
-export { podBearingKinds } from './pod-templates';
-
 /**
  * True when creating or deleting `kind` ns/name can change other objects' entries in podTemplatesIn(ns): some object
  * there names it as its controller (or, for a Deployment, names one of its ReplicaSets by pod-template-hash). An

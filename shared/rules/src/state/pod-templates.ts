@@ -12,7 +12,7 @@ export const podBearingKinds: readonly string[] = ['Pod', ...workloadKinds];
  * workload kind) is in the state too, or a Pod of a ReplicaSet whose Deployment is. Anything else stands for itself,
  * so nothing goes unchecked when part of the chain was never seen.
  */
-export function representedByController(resources: ResourceIndex, obj: KubeObject): boolean {
+function representedByController(resources: ResourceIndex, obj: KubeObject): boolean {
   const ref = (obj.metadata.ownerReferences ?? []).find((o) => o.controller);
   if (!ref || !podBearingKinds.includes(ref.kind)) return false;
   const ns = obj.metadata.namespace;
