@@ -16,8 +16,4 @@ export function isDryRun(a: AuditData): boolean {
   return /[?&]dryRun=/.test(a.requestURI);
 }
 
-/** A principal matches an allow-list entry exactly, or by a trailing-* prefix. */
-export function principalAllowed(list: string[], principal: string | undefined): boolean {
-  if (!principal) return false;
-  return list.some((p) => (p.endsWith('*') ? principal.startsWith(p.slice(0, -1)) : p === principal));
-}
+export { principalAllowed } from '../../engine/exceptions';
