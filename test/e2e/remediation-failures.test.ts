@@ -81,10 +81,12 @@ describe('e2e: remediation failure paths are recorded, transient ones retried (r
       { jobId },
     );
   };
-  const settle = async (id: string) => {
+  const settle = async (id: string, mode: RemediationMode) => {
+    // In auto mode `planned` is a step on the way to applying, not where a run ends.
+    const ends = mode === 'auto' ? terminal.filter((s) => s !== 'planned') : terminal;
     await expect
       .poll(async () => (await getRemediation(store.db, id))?.status, { timeout: 30_000 })
-      .toSatisfy((s: string) => terminal.includes(s));
+      .toSatisfy((s: string) => ends.includes(s));
     return (await getRemediation(store.db, id))!;
   };
   /** Requests apply-default-deny for `ns` and runs it to its end. */
@@ -101,7 +103,7 @@ describe('e2e: remediation failure paths are recorded, transient ones retried (r
       requestedBy: 'ztv:auto',
     });
     await enqueue(remediation);
-    const row = await settle(remediation.id);
+    const row = await settle(remediation.id, mode);
     return {
       row,
       record: row.result as RunRecord,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { resourceData } from '@ztv/events';
 import { auditRecord, isAuditEventShape } from '../audit/parse-audit';
-import { emit, fail, itemsOf, within } from '../internal/emit';
+import { emit, fail, itemsOf, safeStringify, within } from '../internal/emit';
 import { contentId } from '../internal/hash';
 import { isRecord, rec, str, type JsonRecord } from '../internal/json';
 import { redactSecret } from '../internal/secret-redact';
@@ -46,7 +46,8 @@ export function parseKubeObject(v: unknown, ctx: ParseContext): ParseItem[] {
   const apiVersion = str(v, 'apiVersion');
   const meta = rec(v, 'metadata');
   const name = str(meta, 'name');
-  const snippet = () => `apiVersion: ${String(v.apiVersion)} kind: ${String(v.kind)} name: ${String(meta?.name)}`;
+  // JSON, not String(): a value whose toString is not callable must not make the parser throw (found by fuzzing).
+  const snippet = () => `apiVersion: ${safeStringify(v.apiVersion)} kind: ${safeStringify(v.kind)} name: ${safeStringify(meta?.name)}`;
   if (!kind || !apiVersion) return [fail(ctx, FORMAT, 'not a Kubernetes object: apiVersion and kind are required', snippet())];
   if (!name) return [fail(ctx, FORMAT, `${kind} without metadata.name`, snippet())];
 
