@@ -116,6 +116,8 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one does not
       // uncover them: garbage collection deletes them next, and re-checking them now would only make them flap.
       if (kind === 'Pod' || event.data.op === 'delete') return [own];
+      // An update of a controller that was there already covered its objects before: only its own verdict can move.
+      if (ctx.state.changeOf(event)?.before) return [own];
       return [own, ...dependentScopes(kind, namespace, name, ctx.state)];
     },
     allScopes(ctx) {
