@@ -76,9 +76,32 @@ export function isMeshGatewayPod(pod: KubeObject): boolean {
   return !!proxy?.args?.some((a) => a === 'router' || a === 'waypoint');
 }
 
-/** meshEnrolment, shared by every rule that asks after the same event (state.memo). */
+/**
+ * Per state, each namespace's enrolment as last computed (a missing entry: not computed or stale). Kept across events by
+ * the index's change listener: the answer is the labels' say or else the first enrolling pod in index order, so only a
+ * Namespace change or a change to a pod that enrols (before or after) can move it — the churn of other pods cannot.
+ */
+const enrolments = new WeakMap<ClusterState, Map<string, MeshEnrolment | undefined>>();
+
+function enrolmentCache(state: ClusterState): Map<string, MeshEnrolment | undefined> {
+  let cache = enrolments.get(state);
+  if (cache) return cache;
+  const built = new Map<string, MeshEnrolment | undefined>();
+  state.resources.onChange((kind, namespace, name, before, after) => {
+    if (kind === 'Namespace') built.delete(name);
+    else if (kind === 'Pod' && (enrolmentByPod(before) || enrolmentByPod(after))) built.delete(namespace ?? '');
+  });
+  enrolments.set(state, (cache = built));
+  return cache;
+}
+
+/** meshEnrolmentUncached, computed once per namespace and then only again after a change that can move it. */
 export function meshEnrolment(state: ClusterState, ns: string): MeshEnrolment | undefined {
-  return state.memo(`meshEnrolment\n${ns}`, () => meshEnrolmentUncached(state, ns));
+  const cache = enrolmentCache(state);
+  if (cache.has(ns)) return cache.get(ns);
+  const value = meshEnrolmentUncached(state, ns);
+  cache.set(ns, value);
+  return value;
 }
 
 /**
