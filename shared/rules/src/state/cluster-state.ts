@@ -34,6 +34,12 @@ export class ClusterState {
   /** Values derived from the state since it last changed (see memo). */
   private readonly derived = new Map<string, unknown>();
   private derivedAt = -1;
+  /** memoChange's values: per question, the change it was answered for. */
+  private readonly changeMemo = new Map<string, { before: KubeObject | undefined; after: KubeObject | undefined; value: unknown }>();
+  private changeMemoAt = -1;
+  private changeMemoGen = -1;
+  /** Counts applies (memoChange's values do not outlive the event they were computed after). */
+  private applied = 0;
   /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
   private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
   private lastChange: ResourceChange | undefined;
@@ -68,6 +74,7 @@ export class ClusterState {
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
   apply(event: ZtvEvent, config: RulesConfig): void {
     this.lastChange = undefined;
+    this.applied++;
     if (event.type === 'k8s.resource') {
       const d = event.data;
       if (d.op === 'delete') {
@@ -115,6 +122,24 @@ export class ClusterState {
     if (hit !== undefined) return (hit === NONE ? undefined : hit) as T;
     const value = compute();
     this.derived.set(key, value === undefined ? NONE : value);
+    return value;
+  }
+
+  /**
+   * A value derived from one object change (`before` → `after`, undefined when absent), for the rules that ask the same
+   * question about the same change: `slot` names the question (a constant), and the objects' identities stand for the
+   * rest of the key, so no key is built or hashed. Kept until the next apply or index change, as memo's values are.
+   */
+  memoChange<T>(slot: string, before: KubeObject | undefined, after: KubeObject | undefined, compute: () => T): T {
+    if (this.changeMemoAt !== this.resources.version || this.changeMemoGen !== this.applied) {
+      this.changeMemo.clear();
+      this.changeMemoAt = this.resources.version;
+      this.changeMemoGen = this.applied;
+    }
+    const hit = this.changeMemo.get(slot);
+    if (hit && hit.before === before && hit.after === after) return hit.value as T;
+    const value = compute();
+    this.changeMemo.set(slot, { before, after, value });
     return value;
   }
 

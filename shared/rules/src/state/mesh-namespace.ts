@@ -143,8 +143,8 @@ function enrolmentByPod(pod: KubeObject | undefined): MeshEnrolment | undefined 
  * OR over the pods, so only a pod that changes its own say can change it.
  */
 export function podMayChangeEnrolment(state: ClusterState, ns: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
-  // Shared by the rules that ask after the same event (state.memo).
-  return state.memo(`podMayChangeEnrolment\n${ns}\n${(after ?? before)?.metadata.name}`, () => {
+  // Shared by the rules that ask after the same event (state.memoChange).
+  return state.memoChange('podMayChangeEnrolment', before, after, () => {
     if (enrolmentByLabels(namespaceLabelsOf(state, ns))) return false;
     return !enrolmentByPod(before) !== !enrolmentByPod(after);
   });

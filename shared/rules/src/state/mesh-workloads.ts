@@ -28,8 +28,8 @@ export function templatesSeenChange(
 ): boolean {
   const name = (after ?? before)?.metadata.name;
   if (name === undefined) return false; // absent before and after: nothing changed
-  // Shared by the rules that ask after the same event (state.memo).
-  const change = state.memo(`templatesChange\n${kind}\n${ns}\n${name}`, () => ({
+  // Shared by the rules that ask after the same event (state.memoChange).
+  const change = state.memoChange('templatesChange', before, after, () => ({
     others: templatesOfOthersMayChange(state, kind, ns, name, !before || !after),
     before: podTemplateOf(state.resources, before),
     after: podTemplateOf(state.resources, after),

@@ -112,7 +112,10 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       const { kind, namespace, name } = event.data;
       const own = scopeOf(kind, namespace, name);
       // A Pod its controller stands for has no verdict of its own, before or after: nothing to re-check.
-      if (kind === 'Pod' && ctx.state.memo(`coveredBeforeAndAfter\n${own}`, () => coveredBeforeAndAfter(ctx.state.changeOf(event), ctx.state))) return [];
+      if (kind === 'Pod') {
+        const change = ctx.state.changeOf(event);
+        if (change && ctx.state.memoChange('coveredBeforeAndAfter', change.before, change.after, () => coveredBeforeAndAfter(change, ctx.state))) return [];
+      }
       // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one does not
       // uncover them: garbage collection deletes them next, and re-checking them now would only make them flap.
       if (kind === 'Pod' || event.data.op === 'delete') return [own];
