@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { safeParseZtvEvent, ztvEvent, type ZtvEvent } from '@ztv/events';
+import { safeParseZtvEventJson, ztvEvent, type ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { buildStream } from './engine-stream';
 import { buildWorld, prng, T0 } from './engine-world';
@@ -10,7 +10,7 @@ import { buildWorld, prng, T0 } from './engine-world';
  * `npm run bench:engine [-- <events> <runs>]`: the whole baseline pack over a realistic mix (≈60% flows, 30% audit, 8%
  * resource changes, 2% certificates) against a state of 500 namespaces and 20k pods, compared with only
  * JSON-parsing the same events. The measured path is what the rule-worker does per record: JSON.parse, the same
- * validation (safeParseZtvEvent), engine.process. Target: eventsPerSecond ≥ 0.5 × parseOnlyPerSecond.
+ * validation (safeParseZtvEventJson), engine.process. Target: eventsPerSecond ≥ 0.5 × parseOnlyPerSecond.
  * Writes the median of `runs` (default 3, after one warm-up run) to bench-results/engine.json.
  */
 
@@ -49,7 +49,7 @@ const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000)
 
 /** What the rule-worker does with a record's JSON (services/rule-worker decodeEvent): fast path, zod when in doubt. */
 function validate(json: unknown): ZtvEvent {
-  const r = safeParseZtvEvent(json);
+  const r = safeParseZtvEventJson(json);
   if (!r.success) throw r.error;
   return r.data;
 }

@@ -1,11 +1,11 @@
 import { decodeRecord, type ConsumedRecord } from '@ztv/bus';
-import { safeParseZtvEvent, ztvEvent, type ZtvEvent } from '@ztv/events';
+import { safeParseZtvEventJson, ztvEvent, type ZtvEvent } from '@ztv/events';
 
 export type Decoded = { ok: true; event: ZtvEvent } | { ok: false; reason: string };
 
 /**
  * A consumed record → a validated event, or the reason it is not one (for the dead-letter topic). Valid events take
- * the compiled fast path (safeParseZtvEvent: exactly what ztvEvent returns); anything else goes through the shared
+ * the compiled fast path (safeParseZtvEventJson: exactly what ztvEvent returns); anything else goes through the shared
  * decodeRecord, so a rejected record gets the same reason as every other consumer gives.
  */
 export function decodeEvent(r: ConsumedRecord): Decoded {
@@ -17,7 +17,7 @@ export function decodeEvent(r: ConsumedRecord): Decoded {
       json = undefined; // decodeRecord says why
     }
     if (json !== undefined) {
-      const parsed = safeParseZtvEvent(json);
+      const parsed = safeParseZtvEventJson(json);
       if (parsed.success) return { ok: true, event: parsed.data };
     }
   }

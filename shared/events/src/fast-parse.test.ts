@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ztvEvent } from './envelope';
 import { compileParser } from './fast-parse';
-import { parseZtvEvent, safeParseZtvEvent, ztvEventFastPath } from './validate';
+import { parseZtvEvent, safeParseZtvEvent, safeParseZtvEventJson, ztvEventFastPath } from './validate';
 
 /* The compiled fast path must be exactly as strict as zod: what it accepts, zod accepts with the same output (key order
  * included); what it does not, zod decides. Checked on generated valid events and on mutations of them. */
@@ -138,6 +138,21 @@ function agrees(input: unknown): void {
   expect(both.success).toBe(slow.success);
   if (slow.success) expect(JSON.stringify(both.data)).toBe(JSON.stringify(slow.data));
   else expect(both.error?.issues).toEqual(slow.error.issues);
+  // The same input as a consumer gets it, from JSON.parse: parseJson must agree with zod exactly as parse does.
+  const text = JSON.stringify(input);
+  if (text === undefined) return;
+  const json: unknown = JSON.parse(text);
+  const fromJson = ztvEventFastPath.parseJson(JSON.parse(text));
+  const zodJson = ztvEvent.safeParse(json);
+  if (fromJson !== undefined) {
+    expect(zodJson.success).toBe(true);
+    expect(JSON.stringify(fromJson)).toBe(JSON.stringify(zodJson.data));
+    expect(fromJson).toEqual(zodJson.data);
+    expect(protos(fromJson)).toEqual(protos(zodJson.data));
+  }
+  const viaJson = safeParseZtvEventJson(JSON.parse(text));
+  expect(viaJson.success).toBe(zodJson.success);
+  if (!zodJson.success) expect(viaJson.error?.issues).toEqual(zodJson.error.issues);
 }
 
 describe('ztvEvent fast path', () => {
@@ -186,6 +201,21 @@ describe('ztvEvent fast path', () => {
     }
     const instance = new NotPlain(clock);
     expect(Object.getPrototypeOf(ztvEventFastPath.parse(instance))).toBe(Object.prototype);
+  });
+
+  it('walks records of JSON input with for-in, and still leaves __proto__ keys and bad values to the long way', () => {
+    const flow = (labels: string) =>
+      `{"id":"f","cluster":"lab","source":"hubble","time":"2026-03-14T09:00:00Z","observedAt":"2026-03-14T09:00:00Z","type":"flow","data":{"verdict":"forwarded","direction":"egress","reporter":"hubble","protocol":"TCP","source":{"namespace":"a","labels":${labels}},"destination":{"ip":"10.0.0.1"},"mtls":{"mode":"unknown"},"count":1}}`;
+    // In zod's own key order, so nothing needs reordering and the input itself comes back.
+    const plain = JSON.parse(JSON.stringify(ztvEvent.parse(JSON.parse(flow('{"app":"web","tier":"front"}')))));
+    expect(ztvEventFastPath.parseJson(plain)).toBe(plain);
+    for (const labels of ['{"__proto__":"x","app":"web"}', '{"app":"web","__proto__":{"a":1}}', '{"app":7}', '{"app":null}', '[]', '"app"', '{}']) {
+      agrees(JSON.parse(flow(labels)));
+      const viaJson = safeParseZtvEventJson(JSON.parse(flow(labels)));
+      const zod = ztvEvent.safeParse(JSON.parse(flow(labels)));
+      expect(viaJson.success, labels).toBe(zod.success);
+      if (zod.success) expect(JSON.stringify(viaJson.data)).toBe(JSON.stringify(zod.data));
+    }
   });
 
   it('handles inputs that are not events at all', () => {

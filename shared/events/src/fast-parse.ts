@@ -18,6 +18,12 @@ const FAIL: unique symbol = Symbol('fail');
 export interface CompiledParser<T> {
   /** The value zod would return for `input`, or undefined when zod must decide (invalid, or not sure). */
   parse(input: unknown): T | undefined;
+  /**
+   * parse, for an `input` that JSON.parse returned (and nothing has touched since): its objects are then known to be
+   * plain, with only enumerable string keys of their own, so records are walked with for-in instead of listing their
+   * keys and asking after each one — what a consumer decoding a message does. Any other input must use parse.
+   */
+  parseJson(input: unknown): T | undefined;
   /** Schema nodes handed to zod whole (`path: type`); the envelope needs none. */
   delegated: string[];
 }
@@ -55,11 +61,22 @@ export function compileParser<S extends z.ZodType>(schema: S): CompiledParser<z.
   const g = new Gen();
   const entry = node(g, schema, '(root)');
   const hoisted = g.consts.map((_, i) => `const K${i} = K[${i}];`).join('\n');
-  const root = new Function('FAIL', 'K', 'isPlainObject', `'use strict';\n${hoisted}\n${g.fns.join('\n')}\nreturn ${entry};`)(FAIL, g.consts, isPlainObject) as (v: unknown) => unknown;
+  // M.json: the input being parsed came from JSON.parse (parseJson); read by the generated record nodes.
+  const M = { json: false };
+  const root = new Function('FAIL', 'K', 'isPlainObject', 'M', `'use strict';\n${hoisted}\n${g.fns.join('\n')}\nreturn ${entry};`)(FAIL, g.consts, isPlainObject, M) as (v: unknown) => unknown;
   return {
     parse: (input) => {
       const out = root(input);
       return out === FAIL ? undefined : (out as z.infer<S>);
+    },
+    parseJson: (input) => {
+      M.json = true;
+      try {
+        const out = root(input);
+        return out === FAIL ? undefined : (out as z.infer<S>);
+      } finally {
+        M.json = false;
+      }
     },
     delegated: g.delegated,
   };
@@ -159,8 +176,21 @@ function recordNode(g: Gen, def: any, path: string): string | undefined {
   const key = def.keyType._zod.def;
   if (def.checks?.length || key.type !== 'string' || key.coerce || key.checks?.length || def.keyType._zod.values) return undefined;
   const value = node(g, def.valueType, `${path}.*`);
-  // The input itself when no key is skipped and every value came back unchanged (zod's copy would be equal).
-  return g.fn(`if (!isPlainObject(v)) return FAIL;
+  // The input itself when no key is skipped and every value came back unchanged (zod's copy would be equal). From
+  // JSON.parse (M.json) an object is plain and for-in lists exactly its keys, so that is checked without listing them
+  // (an own "__proto__" key, which zod skips, goes the long way).
+  return g.fn(`if (M.json && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+  let same = true;
+  for (const k in v) {
+    if (k === '__proto__') { same = false; break; }
+    const x = v[k];
+    const r = ${value}(x);
+    if (r === FAIL) return FAIL;
+    if (r !== x) { same = false; break; }
+  }
+  if (same) return v;
+}
+if (!isPlainObject(v)) return FAIL;
 const keys = Reflect.ownKeys(v);
 let same = true;
 for (const k of keys) {
