@@ -227,16 +227,19 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
   for (const [i, key] of keys.entries()) {
     const { optin, optout } = shape[key]._zod;
     const k = lit(key);
-    const parse = `const x${i} = v[${k}];\nr${i} = ${node(g, shape[key], `${path}.${key}`)}(x${i});\nif (r${i} === FAIL) return FAIL;`;
+    // The value is read once; `in` is asked only when it reads undefined (a value other than undefined is there).
+    const read = `const x${i} = v[${k}];`;
+    const parse = `r${i} = ${node(g, shape[key], `${path}.${key}`)}(x${i});\nif (r${i} === FAIL) return FAIL;`;
+    const present = `(x${i} !== undefined || ${k} in v)`;
     check.push(`let r${i};`);
     if (optin === undefined) {
-      check.push(`if (!(${k} in v)) return FAIL;\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;`);
+      check.push(`${read}\nif (!${present}) return FAIL;\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;`);
       build.push(`o[${k}] = r${i};`);
     } else if (optin === 'optional' && optout === 'optional') {
-      check.push(`const p${i} = ${k} in v;\nif (p${i}) {\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;\n}`);
+      check.push(`${read}\nconst p${i} = ${present};\nif (p${i}) {\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;\n}`);
       build.push(`if (p${i}) o[${k}] = r${i};`);
     } else if (optin === 'defaulted' && optout === undefined) {
-      check.push(`const p${i} = ${k} in v;\n${parse}\nif (!p${i} || r${i} !== x${i}) same = false;\npresent++;`);
+      check.push(`${read}\nconst p${i} = ${present};\n${parse}\nif (!p${i} || r${i} !== x${i}) same = false;\npresent++;`);
       build.push(`o[${k}] = r${i};`);
     } else return undefined;
   }
