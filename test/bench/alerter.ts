@@ -6,9 +6,11 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Severity, Signal } from '@ztv/events';
+import { envSchema } from '@ztv/config';
 import { createBullMqJobQueue } from '@ztv/jobs';
 import { applySignals, migrate, openStore } from '@ztv/store';
 import { createLogger } from '@ztv/telemetry';
+import { partitionForKey } from '../../shared/bus/src/partitioner';
 import { AlertPipeline } from '../../services/alerter/src/lifecycle/pipeline';
 import { parseRoutingConfig } from '../../services/alerter/src/notify/index';
 import { makeSignal } from '../../services/alerter/src/testing/signals';
@@ -16,12 +18,20 @@ import { makeSignal } from '../../services/alerter/src/testing/signals';
 /*
  * `npm run bench:alerter [-- <signals> <batch> <new-finding-share>]`: signals applied to Postgres per second with their notifications
  * planned, written to the outbox and enqueued in BullMQ, through the alerter's own path (AlertPipeline.applyBatch then
- * enqueue), in batches of 1,000. Headline: one consumer, each batch committed and enqueued before the next, as one
- * partition's consumer works. Also measured: two consumers on disjoint partitions (the prod overlay's two alerter
- * replicas), and applySignals alone (the cost of notifying). Real Postgres (DATABASE_URL's server; a database of its
- * own per run, dropped after) and real Redis (REDIS_URL; a queue prefix of its own, deleted after). Wall-clock time:
- * the work is shared with the Postgres and Redis processes, so the load average is recorded too. Target ≥ 10,000
- * signals/s. Writes bench-results/alerter.json.
+ * enqueue, per batch of 1,000). Headline: ONE alerter process (one AlertPipeline, one Postgres pool, one Redis
+ * connection) owning all ZTV_PARTITIONS (default 6) partitions of ztv.signals.v1, the stream split across them by
+ * the real partitioner on the signal key (the fingerprint), working on ALERTER_CONCURRENT_PARTITIONS (default) of them
+ * at once, as the Alerter does through the consumer's partitionsConcurrently: a partition's batches strictly one after
+ * another (each committed and enqueued before its next), batches of different partitions overlapping. Also measured:
+ * the same process and partitions one batch at a time (concurrency 1, the pre-#5 behaviour), and the pre-#5 layout:
+ * one partition, one batch at a time, with applySignals alone in that run (the cost of notifying). More partitions
+ * make each batch touch fewer findings (a partition's batch spans more of its findings' history), so the output
+ * reports the finding rows per batch of each layout. Real Postgres (DATABASE_URL's server; a database of its own per run, dropped after) and
+ * real Redis (REDIS_URL; a queue prefix of its own, deleted after). Every run checks its result against the stream:
+ * findings, finding_events per kind, each finding's final status and occurrences (which a batch applied out of order
+ * would change), notifications rows = jobs planned = jobs in Redis, and both runs plan the same notifications.
+ * Wall-clock time: the work is shared with the Postgres and Redis processes, so the load average is recorded too.
+ * Target ≥ 10,000 signals/s. Writes bench-results/alerter.json.
  */
 
 const SIGNALS = Number(process.argv[2] ?? 50_000);
@@ -31,6 +41,9 @@ const NEW_SHARE = Number(process.argv[4] ?? 0.2);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ name: 'bench', level: 'warn' });
+/** What one alerter process runs with by default. */
+const PARTITIONS = envSchema.shape.ZTV_PARTITIONS.parse(undefined);
+const CONCURRENCY = envSchema.shape.ALERTER_CONCURRENT_PARTITIONS.parse(undefined);
 
 // Seeded PRNG (mulberry32): the same stream every run.
 function prng(seed: number) {
@@ -76,6 +89,13 @@ function buildStream(n: number) {
   const pick = <T>(xs: T[]) => xs.splice(Math.floor(rand() * xs.length), 1)[0]!;
   const mix = { new: 0, observed: 0, resolved: 0, refired: 0 };
   const out: Signal[] = [];
+  /** What applying the stream in order leaves per finding: status and firing signals counted. */
+  const expected = new Map<string, { status: 'open' | 'resolved'; occurrences: number }>();
+  const firing = (signal: Signal) => {
+    const e = expected.get(signal.fingerprint);
+    expected.set(signal.fingerprint, { status: 'open', occurrences: (e?.occurrences ?? 0) + 1 });
+    out.push(signal);
+  };
   for (let i = 0; i < n; i++) {
     const r = rand();
     const event = `ev-${i}`;
@@ -87,24 +107,26 @@ function buildStream(n: number) {
       };
       open.push(s);
       mix.new++;
-      out.push(makeSignal({ ...s, event }));
+      firing(makeSignal({ ...s, event }));
     } else if (r < 1 - NEW_SHARE * 0.75) {
       const s = open[Math.floor(rand() * open.length)]!;
       mix.observed++;
-      out.push(makeSignal({ ...s, event }));
+      firing(makeSignal({ ...s, event }));
     } else if (r < 1 - NEW_SHARE * 0.25 || resolved.length === 0) {
       const s = pick(open);
       resolved.push(s);
       mix.resolved++;
-      out.push(makeSignal({ ...s, event, transition: 'resolved' }));
+      const signal = makeSignal({ ...s, event, transition: 'resolved' });
+      expected.get(signal.fingerprint)!.status = 'resolved';
+      out.push(signal);
     } else {
       const s = pick(resolved);
       open.push(s);
       mix.refired++;
-      out.push(makeSignal({ ...s, event }));
+      firing(makeSignal({ ...s, event }));
     }
   }
-  return { signals: out, mix };
+  return { signals: out, mix, expected };
 }
 
 // Criticals and highs page (PagerDuty) and go to chat; the rest go to chat. The endpoints are never called here.
@@ -143,15 +165,10 @@ async function withDatabase<T>(work: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-/** Batches of one consumer's partitions: signals keyed by namespace, as Kafka partitions them, split `consumers` ways. */
-function partitioned(signals: Signal[], consumers: number): Signal[][][] {
-  const streams: Signal[][] = Array.from({ length: consumers }, () => []);
-  for (const s of signals) {
-    const key = `${s.cluster}/${s.subject.namespace}`;
-    let h = 0;
-    for (let i = 0; i < key.length; i++) h = (Math.imul(h, 31) + key.charCodeAt(i)) | 0;
-    streams[Math.abs(h) % consumers]!.push(s);
-  }
+/** Each partition's batches: signals keyed by fingerprint, as the rule-worker keys them, on the real partitioner. */
+function partitioned(signals: Signal[], partitions: number): Signal[][][] {
+  const streams: Signal[][] = Array.from({ length: partitions }, () => []);
+  for (const s of signals) streams[partitionForKey(s.fingerprint, partitions)]!.push(s);
   return streams.map((stream) => {
     const batches: Signal[][] = [];
     for (let i = 0; i < stream.length; i += BATCH) batches.push(stream.slice(i, i + BATCH));
@@ -159,52 +176,77 @@ function partitioned(signals: Signal[], consumers: number): Signal[][][] {
   });
 }
 
-const { signals, mix } = buildStream(SIGNALS);
+/** At most `n` holders at once, first come first served. */
+function semaphore(n: number) {
+  let free = n;
+  const waiting: (() => void)[] = [];
+  return {
+    acquire: () => (free > 0 ? (free--, Promise.resolve()) : new Promise<void>((r) => waiting.push(r))),
+    release: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+const { signals, mix, expected } = buildStream(SIGNALS);
 console.log(`stream: ${signals.length} signals in batches of ${BATCH}: ${JSON.stringify(mix)}`);
 const perSecond = (ms: number) => Math.round((signals.length / ms) * 1000);
 
+const expectedEvents = {
+  opened: mix.new,
+  observed: mix.observed,
+  resolved: mix.resolved,
+  reopened: mix.refired,
+};
+
 /**
- * The alerter's path (applyBatch, then enqueue) over `consumers` consumers, each with its own queue connection. With
- * `baseline`, each batch is also applied by applySignals alone to a second database just before, so both are timed
- * under the same load (the machine is shared).
+ * One alerter process over the stream split into `partitions`: one AlertPipeline (one pool, one queue connection), each
+ * partition's batches in order (applyBatch, then enqueue, then the next), at most `concurrency` partitions' batches in
+ * flight at once. With `baseline`, each batch is also applied by applySignals alone to a second database just before,
+ * so both are timed under the same load (the machine is shared); only meaningful with concurrency 1.
  */
-async function pipelineRun(consumers: number, baseline?: string) {
+async function pipelineRun(partitions: number, concurrency: number, baseline?: string) {
   const prefix = `ztv-bench-${randomBytes(4).toString('hex')}`;
   return withDatabase(async (url) => {
-    const store = openStore({ url, poolSize: 4 });
+    // The pool main.ts opens (default size), so `concurrency` transactions can be open at once.
+    const store = openStore({ url });
     await migrate(store);
     const bare = baseline ? openStore({ url: baseline, poolSize: 2 }) : undefined;
     if (bare) await migrate(bare);
     let bareMs = 0;
-    const queues = Array.from({ length: consumers }, () =>
-      createBullMqJobQueue({ redisUrl, prefix, logger }),
-    );
-    const pipelines = queues.map(
-      (jobs) => new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: 0 }),
-    );
+    const jobs = createBullMqJobQueue({ redisUrl, prefix, logger });
+    const pipeline = new AlertPipeline({ db: store.db, jobs, routing, logger, flapWindowSeconds: 0 });
     let applyMs = 0;
     let enqueueMs = 0;
     let enqueued = 0;
     let batches = 0;
     try {
-      const streams = partitioned(signals, consumers);
+      const streams = partitioned(signals, partitions);
+      const slots = semaphore(concurrency);
       const t0 = performance.now();
       await Promise.all(
-        streams.map(async (stream, i) => {
+        streams.map(async (stream) => {
           for (const b of stream) {
-            if (bare) {
-              const s0 = performance.now();
-              await applySignals(bare.db, b, { now: new Date(), flapWindowSeconds: 0 });
-              bareMs += performance.now() - s0;
+            await slots.acquire();
+            try {
+              if (bare) {
+                const s0 = performance.now();
+                await applySignals(bare.db, b, { now: new Date(), flapWindowSeconds: 0 });
+                bareMs += performance.now() - s0;
+              }
+              const s = performance.now();
+              const planned = await pipeline.applyBatch(b);
+              const m = performance.now();
+              await pipeline.enqueue(planned);
+              applyMs += m - s;
+              enqueueMs += performance.now() - m;
+              enqueued += planned.length;
+              batches++;
+            } finally {
+              slots.release();
             }
-            const s = performance.now();
-            const planned = await pipelines[i]!.applyBatch(b);
-            const m = performance.now();
-            await pipelines[i]!.enqueue(planned);
-            applyMs += m - s;
-            enqueueMs += performance.now() - m;
-            enqueued += planned.length;
-            batches++;
           }
         }),
       );
@@ -219,22 +261,43 @@ async function pipelineRun(consumers: number, baseline?: string) {
       const row = counts.rows[0]!;
       if (inRedis !== enqueued || row.notifications !== enqueued || row.events !== signals.length)
         throw new Error(
-          `bench: ${enqueued} planned, ${row.notifications} rows, ${inRedis} jobs in Redis disagree`,
+          `bench: ${enqueued} planned, ${row.notifications} rows, ${inRedis} jobs in Redis, ${row.events} events disagree`,
         );
+      const byKind = await store.pool.query<{ kind: string; n: number }>(
+        'select kind, count(*)::int as n from finding_events group by kind',
+      );
+      const kinds = Object.fromEntries(byKind.rows.map((r) => [r.kind, r.n]));
+      if (JSON.stringify(kinds, Object.keys(expectedEvents)) !== JSON.stringify(expectedEvents) || byKind.rows.length !== 4)
+        throw new Error(`bench: finding_events by kind ${JSON.stringify(kinds)}, expected ${JSON.stringify(expectedEvents)}`);
+      const final = await store.pool.query<{ fingerprint: string; status: string; occurrences: number }>(
+        'select fingerprint, status, occurrences from findings',
+      );
+      const wrong = final.rows.filter((f) => {
+        const e = expected.get(f.fingerprint);
+        return e?.status !== f.status || e.occurrences !== f.occurrences;
+      });
+      if (final.rows.length !== expected.size || wrong.length)
+        throw new Error(`bench: ${wrong.length} of ${final.rows.length} findings differ from the stream applied in order`);
       return {
         signalsPerSecond: perSecond(totalMs),
+        batches,
+        // Each finding a batch touches is one row upserted, however many of its signals the batch holds.
+        findingRowsPerBatch: Math.round(
+          streams.flat().reduce((n, b) => n + new Set(b.map((x) => x.fingerprint)).size, 0) / batches,
+        ),
         applySignalsOnlyPerSecond: bare ? perSecond(bareMs) : undefined,
         notificationsEnqueued: enqueued,
         jobsInRedis: inRedis,
         findings: row.findings,
         findingEvents: row.events,
+        findingEventsByKind: kinds,
         msPerBatch: {
           applyAndPlan: +(applyMs / batches).toFixed(1),
           enqueue: +(enqueueMs / batches).toFixed(1),
         },
       };
     } finally {
-      await Promise.all(queues.map((q) => q.close()));
+      await jobs.close();
       await store.close();
       await bare?.close();
       const redis = new Redis(redisUrl);
@@ -247,20 +310,40 @@ async function pipelineRun(consumers: number, baseline?: string) {
   });
 }
 
-const one = await withDatabase((baseline) => pipelineRun(1, baseline));
-console.log(`applySignals alone, one consumer: ${one.applySignalsOnlyPerSecond} signals/s`);
-console.log(`alerter path, one consumer: ${one.signalsPerSecond} signals/s`);
-const two = await pipelineRun(2);
-console.log(`alerter path, two consumers (two replicas, as deployed): ${two.signalsPerSecond} signals/s`);
+const onePartition = await withDatabase((baseline) => pipelineRun(1, 1, baseline));
+console.log(`applySignals alone, one partition: ${onePartition.applySignalsOnlyPerSecond} signals/s`);
+console.log(`alerter process, one partition (the layout before #5): ${onePartition.signalsPerSecond} signals/s`);
+const sequential = await pipelineRun(PARTITIONS, 1);
+console.log(`alerter process, ${PARTITIONS} partitions, one at a time: ${sequential.signalsPerSecond} signals/s`);
+const one = await pipelineRun(PARTITIONS, CONCURRENCY);
+console.log(
+  `alerter process, ${PARTITIONS} partitions, ${CONCURRENCY} at once (the defaults): ${one.signalsPerSecond} signals/s`,
+);
+for (const run of [onePartition, sequential])
+  if (one.notificationsEnqueued !== run.notificationsEnqueued)
+    throw new Error(`bench: ${one.notificationsEnqueued} notifications planned, ${run.notificationsEnqueued} in another run`);
 
 const out = {
-  /** One consumer: batches strictly one after another, each committed and enqueued before the next. */
+  /**
+   * One alerter process, as deployed with the defaults: ZTV_PARTITIONS partitions, ALERTER_CONCURRENT_PARTITIONS of
+   * them in flight at once; each partition's batches one after another, each committed and enqueued before the next.
+   */
   signalsPerSecond: one.signalsPerSecond,
   target: 10_000,
   meetsTarget: one.signalsPerSecond >= 10_000,
-  /** Two consumers on disjoint partitions (the prod overlay runs two alerter replicas): one's Redis work overlaps the other's Postgres work. */
-  twoConsumersSignalsPerSecond: two.signalsPerSecond,
-  applySignalsOnlyPerSecond: one.applySignalsOnlyPerSecond,
+  partitions: PARTITIONS,
+  concurrentPartitions: CONCURRENCY,
+  /** The same process and partitions, one batch at a time (ALERTER_CONCURRENT_PARTITIONS=1). */
+  onePartitionAtATimeSignalsPerSecond: sequential.signalsPerSecond,
+  /**
+   * One partition, one batch at a time: the layout of the headline before #5. Its batches touch more findings each
+   * (findingRowsPerBatch): a partition's batch spans more of its own findings' history when there are more partitions.
+   */
+  singlePartitionSignalsPerSecond: onePartition.signalsPerSecond,
+  /** applySignals alone, in the single-partition run. */
+  applySignalsOnlyPerSecond: onePartition.applySignalsOnlyPerSecond,
+  findingRowsPerBatch: { partitioned: one.findingRowsPerBatch, singlePartition: onePartition.findingRowsPerBatch },
+  batches: { partitioned: one.batches, singlePartition: onePartition.batches },
   signals: signals.length,
   batchSize: BATCH,
   newFindingShare: NEW_SHARE,
@@ -269,7 +352,11 @@ const out = {
   jobsInRedis: one.jobsInRedis,
   findings: one.findings,
   findingEvents: one.findingEvents,
+  findingEventsByKind: one.findingEventsByKind,
+  /** Per batch, in flight: with several partitions at once each batch waits for the others' share of the CPU. */
   msPerBatch: one.msPerBatch,
+  msPerBatchOnePartitionAtATime: sequential.msPerBatch,
+  msPerBatchSinglePartition: onePartition.msPerBatch,
   loadAverage: loadavg().map((l) => +l.toFixed(1)),
   node: process.version,
   cpu: `${cpus()[0]?.model.trim() ?? 'unknown'} × ${cpus().length}`,

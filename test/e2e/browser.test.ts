@@ -8,6 +8,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemediation, updateRemediation } from '@ztv/store';
 import { seedFindings, startApiHarness, type ApiHarness } from './api-harness';
+import { findingUrl } from '../../services/alerter/src/notify/format';
 
 const run = promisify(execFile);
 const chromiumPath = '/usr/bin/chromium';
@@ -118,5 +119,21 @@ describe('dashboard in headless Chromium', () => {
     await expect.poll(() => page.locator('[data-remediation] .status').textContent()).toBe('approved');
     expect(await page.locator('[data-testid="timeline"] li').first().textContent()).toContain('remediation approved');
     await shot('06-remediation-approved');
+  });
+
+  it('opens the link a Slack or PagerDuty notification carries, through sign-in, on that finding', async () => {
+    const [finding] = (await h.call('GET', '/api/v1/findings?rule=netpol-default-deny-missing&namespace=payments')).body.items;
+    // A new tab: the token is kept per tab, so this is a person following the link from a page.
+    const tab = await context.newPage();
+    try {
+      await tab.goto(findingUrl(h.url, finding.id));
+      await tab.getByLabel('API token').fill(h.tokens.viewer);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => tab.locator('.finding-head .status').textContent()).toBe('acknowledged');
+      expect(await tab.locator('.finding-head').textContent()).toContain('payments');
+      expect(new URL(tab.url()).hash).toBe(`#/findings/${finding.id}`);
+    } finally {
+      await tab.close();
+    }
   });
 });

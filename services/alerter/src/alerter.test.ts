@@ -32,6 +32,42 @@ describe('Alerter', () => {
     await eventLog.close();
   });
 
+  it('works on several partitions at once when asked, applying each finding\'s signals in order', async () => {
+    // Two partitions and small batches: several batches per partition, and batches of both in flight at once.
+    const eventLog = createMemoryEventLog({ partitions: 2, maxBatchSize: 3 });
+    const namespaces = Array.from({ length: 8 }, (_, i) => `ns-${i}`);
+    const signals = [0, 1, 2, 3].flatMap((n) => namespaces.map((namespace) => makeSignal({ namespace, event: `e${n}` })));
+    const applied = new Map<string, string[]>();
+    let inFlight = 0;
+    let most = 0;
+    const alerter = new Alerter<never>({
+      eventLog,
+      logger,
+      groupId: 'g',
+      partitionsConcurrently: 2,
+      applySignals: async (batch) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        // Give the other partition's batch time to arrive while this one is "in Postgres".
+        await new Promise((r) => setTimeout(r, 20));
+        for (const s of batch) applied.set(s.fingerprint, [...(applied.get(s.fingerprint) ?? []), s.eventId]);
+        inFlight--;
+        return [];
+      },
+    });
+    await alerter.start();
+    const producer = await eventLog.producer();
+    // Keyed by fingerprint, as the rule-worker keys signals.
+    await producer.send(
+      signals.map((s) => ({ topic: topicNames().signals, key: s.fingerprint, value: JSON.stringify(s) })),
+    );
+    await expect.poll(() => [...applied.values()].flat().length, { timeout: 5_000 }).toBe(signals.length);
+    expect(most).toBe(2);
+    for (const events of applied.values()) expect(events).toEqual(['e0', 'e1', 'e2', 'e3']);
+    await alerter.stop();
+    await eventLog.close();
+  });
+
   it('runs its tick at start and then periodically, survives a failing run, and stops with stop()', async () => {
     const eventLog = createMemoryEventLog();
     let runs = 0;

@@ -16,6 +16,13 @@ export interface AlerterOptions<T> {
   /** Enqueues notification (and remediation) jobs for the transitions; deterministic job ids make it idempotent. */
   onTransitions?: (transitions: T[]) => Promise<void>;
   /**
+   * How many of its partitions the alerter works on at once (default 1): one partition's batch can be in Postgres
+   * while another's jobs go to Redis. Each partition's batches still run one at a time, in order, and signals are keyed
+   * by fingerprint, so a finding's signals are applied in order; offsets are committed per batch, after its
+   * transaction and its enqueue.
+   */
+  partitionsConcurrently?: number;
+  /**
    * Periodic work beside the consumer (quiet-period resolution, silences, the notification outbox): run once at start,
    * then every `intervalMs` after the previous run ended, until stop(). A failing run is logged and tried again.
    */
@@ -24,7 +31,8 @@ export interface AlerterOptions<T> {
 
 /**
  * Consumes ztv.signals.v1 in batches: validate → apply to Postgres in one transaction → enqueue jobs → only then
- * commit offsets. A replayed batch changes nothing (signal ids are unique in finding_events).
+ * commit offsets. A replayed batch changes nothing (signal ids are unique in finding_events). Batches of different
+ * partitions may be in flight at once (`partitionsConcurrently`); those of one partition never are.
  */
 export class Alerter<T> {
   private readonly topics: TopicNames;
@@ -46,6 +54,7 @@ export class Alerter<T> {
       groupId: this.opts.groupId,
       topics: [this.topics.signals],
       fromBeginning: true,
+      partitionsConcurrently: this.opts.partitionsConcurrently ?? 1,
       handleBatch: (batch) => this.handleBatch(batch),
     });
     this.stopped = false;

@@ -30,6 +30,7 @@ const alerter = new Alerter({
   metrics,
   groupId: env.ALERTER_GROUP,
   topicPrefix: env.ZTV_TOPIC_PREFIX,
+  partitionsConcurrently: env.ALERTER_CONCURRENT_PARTITIONS,
   ...pipeline.alerterHooks(env.ALERTER_TICK_SECONDS * 1000),
 });
 const shutdown = new ShutdownRegistry(logger);

@@ -25,8 +25,9 @@ function signIn(reason) {
         token.set(input.value.trim());
         try {
           me = await get('/api/v1/me');
-          if (location.hash === '#/' || location.hash === '') await route();
-          else location.hash = '#/';
+          // Back to the page that was asked for (a finding link from Slack or PagerDuty), the overview otherwise.
+          if (location.hash.startsWith('#/signin')) location.hash = '#/';
+          else await route();
         } catch {
           token.clear();
           problem.replaceChildren(errorBox('That token is not valid (unknown or revoked).'));

@@ -119,6 +119,37 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       expect(partitionOf('prod/_node/worker-1')).toBe(partitionForKey('prod/_node/worker-1', partitions));
     });
 
+    it('handles several partitions at once when asked, one batch per partition at a time, in order', async () => {
+      const topic = await newTopic(2);
+      const keys = ['prod/ns-0', 'prod/ns-1', 'prod/ns-2', 'prod/ns-3', 'prod/ns-4'];
+      const onePerPartition = [0, 1].map((p) => keys.find((k) => partitionForKey(k, 2) === p)!);
+      const values = (key: string) => Array.from({ length: 20 }, (_, i) => `${key}#${i}`);
+      await send(onePerPartition.flatMap((key) => values(key).map((value) => ({ topic, key, value }))));
+      const seen = new Map<number, string[]>();
+      const busy = new Set<number>();
+      let most = 0;
+      let overlapped = false;
+      await log.consume({
+        groupId: `g-${uid()}`,
+        topics: [topic],
+        fromBeginning: true,
+        partitionsConcurrently: 2,
+        handleBatch: async (b) => {
+          if (busy.has(b.partition)) throw new Error(`two batches of partition ${b.partition} at once`);
+          busy.add(b.partition);
+          most = Math.max(most, busy.size);
+          overlapped ||= busy.size === 2;
+          // Hold the first batch until the other partition's batch is in the handler too.
+          await waitFor('the other partition', () => overlapped, 5_000).catch(() => undefined);
+          seen.set(b.partition, [...(seen.get(b.partition) ?? []), ...b.records.map(text)]);
+          busy.delete(b.partition);
+        },
+      });
+      await waitFor('40 records', () => [...seen.values()].flat().length >= 40);
+      expect(most).toBe(2);
+      for (const key of onePerPartition) expect(seen.get(partitionForKey(key, 2))).toEqual(values(key));
+    });
+
     it('commits a batch only after its handler resolves', async () => {
       const topic = await newTopic(1);
       const groupId = `g-${uid()}`;

@@ -68,6 +68,12 @@ export interface ConsumeOptions {
    */
   handleBatch(batch: RecordBatch, ctx: BatchContext): Promise<void>;
   /**
+   * How many of this member's partitions may have a batch in the handler at once (default 1). A partition's batches
+   * are still handled one at a time, in offset order, each committed only after its handler resolved; so ordering per
+   * key holds, and one partition's I/O can overlap another's.
+   */
+  partitionsConcurrently?: number;
+  /**
    * Called with this member's whole assignment each time it changes; no batch is handled until it resolves. If it
    * throws, it is retried (with backoff) before the next batch.
    */

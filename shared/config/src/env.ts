@@ -135,6 +135,12 @@ export const envSchema = z.object({
    * reached Redis.
    */
   ALERTER_TICK_SECONDS: z.coerce.number().int().min(1).max(3600).default(15),
+  /**
+   * Partitions of ztv.signals.v1 one alerter applies at once, so one batch's Postgres transaction overlaps another's
+   * planning and Redis enqueue (bench:alerter measures both ways). A partition's batches stay in order, one at a
+   * time; each batch in flight holds one of the pool's Postgres connections.
+   */
+  ALERTER_CONCURRENT_PARTITIONS: z.coerce.number().int().min(1).max(16).default(4),
   /** Path to the YAML config file (routing, rule thresholds, exceptions). */
   ZTV_CONFIG_FILE: z.string().optional(),
 

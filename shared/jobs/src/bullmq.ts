@@ -20,7 +20,7 @@ import {
   type ProcessOptions,
 } from './port';
 import { traceparentOf } from './trace';
-import { assertCatalog, assertEnqueueOptions, definitionOf, issuesOf, parsePayload } from './validate';
+import { assertCatalog, assertEnqueueOptions, definitionOf, issuesOf, validatePayload } from './validate';
 
 export interface BullMqJobQueueOptions<C extends JobCatalog> {
   redisUrl: string;
@@ -79,7 +79,7 @@ class BullMqJobQueue<C extends JobCatalog> implements JobQueue<C> {
     if (this.closed) throw new Error('job queue is closed');
     const def = definitionOf(this.catalog, job);
     assertEnqueueOptions(job, opts);
-    const data = parsePayload(def, payload);
+    const data = validatePayload(def, payload);
     // An existing id makes add() a no-op (BullMQ dedup), as long as the finished job is still retained.
     await this.queue(job).add(job, data, this.jobOptions(def, opts));
   }
@@ -92,7 +92,7 @@ class BullMqJobQueue<C extends JobCatalog> implements JobQueue<C> {
     const def = definitionOf(this.catalog, job);
     const jobs = items.map(({ payload, opts }) => {
       assertEnqueueOptions(job, opts);
-      return { name: job, data: parsePayload(def, payload), opts: this.jobOptions(def, opts) };
+      return { name: job, data: validatePayload(def, payload), opts: this.jobOptions(def, opts) };
     });
     // One MULTI of the same add scripts: the same per-id dedup as add(), a fraction of the round trips and client work.
     if (jobs.length) await this.queue(job).addBulk(jobs);

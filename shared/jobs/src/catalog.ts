@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { BackoffPolicy } from './backoff';
-import { notifyDeliverPayload } from './payloads/notify-deliver';
+import { notifyDeliverPayload, notifyGroupPayload } from './payloads/notify-deliver';
 import { remediationRunPayload } from './payloads/remediation-run';
 
 /**
@@ -24,6 +24,13 @@ export const jobCatalog = {
     schema: notifyDeliverPayload,
     // 21 attempts (2 s, 4 s, … capped at 10 min, jitter taking up to half off): at least an hour of retries even with
     // the most jitter (≈95 min typically), so a receiver that is down for an hour loses nothing (issue 5).
+    attempts: 21,
+    backoff: { delayMs: 2_000, maxDelayMs: 10 * 60_000, jitter: 0.5 },
+  },
+  /** Deliver one flush of an aggregation group (group_by) as one message; retried as notify.deliver. */
+  'notify.group': {
+    job: 'notify.group',
+    schema: notifyGroupPayload,
     attempts: 21,
     backoff: { delayMs: 2_000, maxDelayMs: 10 * 60_000, jitter: 0.5 },
   },

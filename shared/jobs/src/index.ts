@@ -19,10 +19,12 @@ export {
 } from './catalog';
 export {
   notifyDeliverPayload,
+  notifyGroupPayload,
   notifiedFinding,
   notificationKinds,
   integrationTypes,
   type NotifyDeliverPayload,
+  type NotifyGroupPayload,
   type NotifiedFinding,
   type NotificationKind,
   type IntegrationType,

@@ -19,9 +19,14 @@ export function assertCatalog(catalog: JobCatalog): void {
 
 /** The payload as it will be stored: validated, defaults applied, and JSON round-tripped (as Redis would). */
 export function parsePayload(def: JobDefinition, payload: unknown): unknown {
+  return JSON.parse(JSON.stringify(validatePayload(def, payload))) as unknown;
+}
+
+/** The payload validated, defaults applied; for a queue that serialises it to JSON itself (BullMQ). */
+export function validatePayload(def: JobDefinition, payload: unknown): unknown {
   const r = def.schema.safeParse(payload);
   if (!r.success) throw new JobPayloadError(def.job, issuesOf(r.error.issues));
-  return JSON.parse(JSON.stringify(r.data)) as unknown;
+  return r.data;
 }
 
 export function issuesOf(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string[] {

@@ -85,6 +85,29 @@ export function storeContract(name: string, makeStore: MakeStore, options: Contr
       expect(await getFindingByFingerprint(db(), batch[0]!.fingerprint)).toEqual(finding);
     });
 
+    it('applies only the fresh signals of a partly replayed batch, also inside a caller\'s transaction', async () => {
+      const applied = [signal({ event: 'e1' }), signal({ event: 'e2', namespace: 'b' })];
+      await applySignals(db(), applied, opts(0));
+      const mixed = [
+        signal({ event: 'e3' }),
+        applied[0]!,
+        signal({ event: 'e4', namespace: 'b', transition: 'resolved' }),
+        applied[1]!,
+        signal({ event: 'e5', namespace: 'c' }),
+      ];
+      // The first pass meets e1 and e2 in finding_events and is rolled back to the caller's savepoint.
+      const transitions = await db().transaction((tx) => applySignals(tx, mixed, opts(60)));
+      expect(transitions.map((t) => [t.kind, t.signalId])).toEqual([
+        ['resolved', mixed[2]!.signalId],
+        ['opened', mixed[4]!.signalId],
+      ]);
+      expect(transitions.every((t) => typeof t.eventId === 'number')).toBe(true);
+      expect(await counts(db())).toEqual({ findings: 3, events: 5 });
+      const a = await getFindingByFingerprint(db(), applied[0]!.fingerprint);
+      expect(a).toMatchObject({ status: 'open', occurrences: 2, lastSignalId: mixed[0]!.signalId });
+      expect((await findingHistory(db(), a?.id ?? '')).map((e) => e.kind)).toEqual(['opened', 'observed']);
+    });
+
     it('counts a signal id repeated inside one batch once', async () => {
       const s = signal({ event: 'e1' });
       expect(await applySignals(db(), [s, s, s], opts(0))).toHaveLength(1);

@@ -57,8 +57,19 @@ export {
   latestNotificationKinds,
   receiverKey,
   type OutboxInsert,
+  type OutboxGroup,
   type OutboxEntry,
 } from './notifications/outbox';
+export { repeatCandidates, type RepeatCandidate } from './notifications/repeats';
+export {
+  pendingGroups,
+  flushGroup,
+  getNotificationGroups,
+  claimGroupDelivery,
+  type PendingGroup,
+  type GroupMember,
+  type GroupDecision,
+} from './notifications/groups';
 export {
   claimDelivery,
   recordDeliveryAttempt,

@@ -1,14 +1,17 @@
 import { JobPayloadError, type JobQueue } from '@ztv/jobs';
-import { dropNotifications, outboxNotifications, type Database } from '@ztv/store';
+import { dropNotifications, getNotificationGroups, outboxNotifications, type Database } from '@ztv/store';
 import type { Logger } from '@ztv/telemetry';
 import { planDeliveries, type RoutingConfig } from '../notify/index';
+import { groupFlushJob } from './groups';
 import { notifiedFinding } from './plan';
 
 /**
  * Enqueues again the outbox rows no attempt has started on (their job may never have reached the queue: the alerter
- * died between commit and enqueue, or Redis refused; for a job the queue holds it is a no-op), at most `limit` per call. Each is re-planned from its finding (as it is now) and its transition, which yields the
- * same job id; a row its receiver no longer matches (the routing config changed) is dropped, with the reason. Returns
- * how many were enqueued.
+ * died between commit and enqueue, or Redis refused; for a job the queue holds it is a no-op), at most `limit` per
+ * call. Each is re-planned from its finding (as it is now) and its transition (and repeat number), which yields the
+ * same job id; a row its receiver no longer matches (the routing config changed) is dropped, with the reason. A
+ * grouped row in a flush re-queues its flush's job; one not yet in a flush is left to the group pass. Returns how many
+ * jobs were enqueued.
  */
 export async function sweepOutbox(opts: {
   db: Database;
@@ -25,12 +28,21 @@ export async function sweepOutbox(opts: {
   });
   const enqueued: string[] = [];
   const unrouted: string[] = [];
+  // Grouped rows already in a flush: the flush's job is queued again (once per flush), not a job per row.
+  const flushes = new Map<string, { key: string; seq: number }>();
   for (const { notification: n, finding, event } of entries) {
+    if (n.groupKey !== null) {
+      if (n.groupSeq !== null)
+        flushes.set(`${n.groupKey}/${n.groupSeq}`, { key: n.groupKey, seq: n.groupSeq });
+      continue;
+    }
     const planned = planDeliveries(opts.routing, {
       finding: notifiedFinding(finding),
       kind: n.kind,
       transitionSeq: n.transitionSeq,
-      at: (event?.at ?? n.createdAt).toISOString(),
+      ...(n.repeat > 0 ? { repeat: n.repeat } : {}),
+      // A repeat is about now (when it was planned), not about the transition it repeats.
+      at: (n.repeat > 0 ? n.createdAt : (event?.at ?? n.createdAt)).toISOString(),
       ...(n.kind === 'acknowledge' && event?.actor ? { actor: event.actor } : {}),
     }).find((d) => d.jobId === n.jobId);
     if (!planned) {
@@ -38,7 +50,8 @@ export async function sweepOutbox(opts: {
       continue;
     }
     const waited = opts.now.getTime() - n.createdAt.getTime();
-    const delayMs = n.kind === 'trigger' ? Math.max(0, planned.route.groupWaitMs - waited) : 0;
+    const delayMs =
+      n.kind === 'trigger' && n.repeat === 0 ? Math.max(0, planned.route.groupWaitMs - waited) : 0;
     try {
       await opts.jobs.enqueue('notify.deliver', planned.payload, {
         jobId: n.jobId,
@@ -54,6 +67,21 @@ export async function sweepOutbox(opts: {
         'outbox notification cannot be queued; dropped',
       );
     }
+  }
+  if (flushes.size) {
+    const groups = await getNotificationGroups(
+      opts.db,
+      [...flushes.values()].map((f) => f.key),
+    );
+    const jobs = [...flushes.values()].flatMap(({ key, seq }) => {
+      const g = groups.get(key);
+      return g ? [groupFlushJob(g, seq, g.lastFlushedAt ?? opts.now)] : [];
+    });
+    await opts.jobs.enqueueMany(
+      'notify.group',
+      jobs.map((j) => ({ payload: j.payload, opts: { jobId: j.jobId } })),
+    );
+    enqueued.push(...jobs.map((j) => j.jobId));
   }
   if (unrouted.length) {
     await dropNotifications(opts.db, unrouted, 'no longer routed to this receiver by the current config');

@@ -16,6 +16,7 @@ import {
 } from '@ztv/store';
 import { currentTraceparent, type Logger } from '@ztv/telemetry';
 import type { RoutingConfig } from '../notify/index';
+import { notifyPass } from './notify-pass';
 import { sweepOutbox } from './outbox';
 import { planNotifications, type QueuedNotification } from './plan';
 import { markSilenced } from './silenced';
@@ -121,7 +122,8 @@ export class AlertPipeline {
 
   /**
    * The periodic pass: resolve quiet event-based findings and apply silence changes (one transaction, notifications
-   * planned in it), notify on people's acknowledgements / resolutions / unsuppressions, then sweep the outbox.
+   * planned in it), notify on people's acknowledgements / resolutions / unsuppressions, plan repeats and flush due
+   * groups, then sweep the outbox.
    */
   async tick(): Promise<void> {
     const now = this.clock();
@@ -148,6 +150,16 @@ export class AlertPipeline {
     await this.opts.remediations?.sweep(this.opts.db, now);
 
     const routing = this.routing();
+    // Repeats (repeat_interval) and group flushes (group_wait, group_interval): see notify-pass.ts.
+    const passed = routing
+      ? await notifyPass({
+          ...this.opts,
+          routing,
+          now,
+          enqueue: (jobs) => this.enqueue(jobs),
+          onInvalid: (bad) => this.log.error(bad, 'notification cannot be built; not queued'),
+        })
+      : { repeats: 0, flushes: 0 };
     const requeued = routing
       ? await sweepOutbox({ ...this.opts, routing, now, graceMs: this.opts.outboxGraceMs ?? 60_000 })
       : 0;
@@ -155,10 +167,12 @@ export class AlertPipeline {
       quietResolved: housekeeping.quiet,
       silenceChanges: housekeeping.silenced,
       personNotifications: people.length,
+      ...passed,
       // Mostly no-ops (jobs the queue holds, waiting behind a backlog); after a crash, the ones it lost.
       outboxRequeued: requeued,
     };
-    if (housekeeping.quiet || housekeeping.silenced || people.length) this.log.info(summary, 'alerter tick');
+    if (housekeeping.quiet || housekeeping.silenced || people.length || passed.repeats || passed.flushes)
+      this.log.info(summary, 'alerter tick');
     else if (requeued) this.log.debug(summary, 'alerter tick');
   }
 

@@ -18,6 +18,7 @@ export interface QueuedNotification {
 export interface NotificationPlan {
   /** Outbox rows, written in the transaction that recorded the changes. */
   rows: OutboxInsert[];
+  /** Jobs for the rows that go on their own; grouped rows wait for their group's flush (the periodic pass). */
   jobs: QueuedNotification[];
   /** Notifications that cannot be built (a finding the job schema refuses), with the reason: logged, not queued. */
   invalid: { jobId: string; reason: string }[];
@@ -105,7 +106,9 @@ export function planNotifications(
         transitionSeq: c.eventId,
         jobId: d.jobId,
         createdAt: c.at,
+        ...(d.group ? { group: d.group } : {}),
       });
+      if (d.group) continue;
       plan.jobs.push({
         jobId: d.jobId,
         payload: d.payload,

@@ -39,7 +39,7 @@ describe('Alertmanager postable alerts', () => {
     expect(a).toMatchObject({
       startsAt: '2025-11-26T10:00:00.000Z',
       endsAt: '2025-11-27T12:05:00.000Z',
-      generatorURL: 'https://ztv.example.com/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
+      generatorURL: 'https://ztv.example.com/#/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
     });
     expect(a!.annotations).toMatchObject({
       summary: 'Namespace has no default-deny NetworkPolicy',

@@ -42,7 +42,7 @@ describe('CloudEvents webhook body', () => {
     });
     expect(e.data).toMatchObject({
       kind: 'trigger',
-      findingUrl: 'https://ztv.example.com/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
+      findingUrl: 'https://ztv.example.com/#/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
       finding: { ruleId: 'netpol-default-deny-missing' },
     });
   });

@@ -20,6 +20,8 @@ export interface FindingCloudEvent {
   traceparent?: string;
   data: {
     kind: NotifyDeliverPayload['kind'];
+    /** n ≥ 1: the nth "still firing" repeat (repeat_interval) of the firing event. */
+    repeat?: number;
     actor?: string;
     findingUrl: string;
     finding: NotifyDeliverPayload['finding'];
@@ -45,6 +47,7 @@ export function findingCloudEvent(
     ...(p.traceparent ? { traceparent: p.traceparent } : {}),
     data: {
       kind: p.kind,
+      ...(p.repeat ? { repeat: p.repeat } : {}),
       ...(p.actor ? { actor: p.actor } : {}),
       findingUrl: findingUrl(ctx.dashboardUrl, p.finding.id),
       finding: p.finding,

@@ -5,9 +5,9 @@ export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
 }
 
-/** The dashboard page of a finding. */
+/** The dashboard page of a finding (the dashboard routes in the URL's fragment: `/#/findings/<id>`). */
 export function findingUrl(dashboardUrl: string, findingId: string): string {
-  return `${dashboardUrl.replace(/\/+$/, '')}/findings/${encodeURIComponent(findingId)}`;
+  return `${dashboardUrl.replace(/\/+$/, '')}/#/findings/${encodeURIComponent(findingId)}`;
 }
 
 /** The thing a person would fix, in a few words (DESIGN §4): "Deployment prod/api", "node worker-1", a SPIFFE ID. */
@@ -43,4 +43,25 @@ export function elapsed(from: string, to: string): string {
   const m = Math.floor((s % 3600) / 60);
   const parts = [d && `${d}d`, h && `${h}h`, m && `${m}m`].filter(Boolean);
   return parts.length ? parts.slice(0, 2).join(' ') : `${s}s`;
+}
+
+// Route label → the dashboard's findings filter of the same meaning.
+const dashboardFilter: Record<string, string> = {
+  severity: 'severity',
+  ruleId: 'rule',
+  area: 'area',
+  cluster: 'cluster',
+  namespace: 'namespace',
+};
+
+/** The dashboard's findings list filtered by route labels (a group's): where the findings a message leaves out are. */
+export function findingsListUrl(dashboardUrl: string, labels: Record<string, string>): string {
+  const query = new URLSearchParams();
+  for (const [label, value] of Object.entries(labels)) {
+    const filter = dashboardFilter[label];
+    // The dashboard's "no namespace" is '-'.
+    if (filter) query.set(filter, label === 'namespace' && value === '' ? '-' : value);
+  }
+  const qs = query.toString();
+  return `${dashboardUrl.replace(/\/+$/, '')}/#/findings${qs ? `?${qs}` : ''}`;
 }

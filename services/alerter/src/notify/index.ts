@@ -19,6 +19,14 @@ export {
   type AlertmanagerConfig,
 } from './config';
 export { parseDuration } from './duration';
+export {
+  groupOf,
+  groupFlushJobId,
+  groupLabelNames,
+  groupedIntegrations,
+  routeAt,
+  type GroupRef,
+} from './grouping';
 export { SecretRef } from './secret';
 export {
   notificationTargets,
@@ -34,5 +42,6 @@ export { alertmanagerAlerts, type PostableAlert } from './alertmanager';
 export { renderNotification, type Notification } from './render';
 export { deliver, hostOf, type DeliverOptions } from './deliver';
 export { parseRetryAfter } from './retry-after';
-export type { DeliveryRecorder, DeliveryAttempt, DeliveryDecision } from './recorder';
+export type { DeliveryRecorder, DeliveryAttempt, DeliveryDecision, GroupDeliveryDecision } from './recorder';
+export { slackGroupMessage, type GroupedNotice } from './slack-group';
 export { createDeliveryWorker, type DeliveryWorkerOptions } from './worker';

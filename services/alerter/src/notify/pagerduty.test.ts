@@ -57,7 +57,7 @@ describe('PagerDuty Events API v2 event', () => {
     });
     expect(e.links).toEqual([
       {
-        href: 'https://ztv.example.com/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
+        href: 'https://ztv.example.com/#/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw',
         text: 'Open finding in ztv',
       },
     ]);

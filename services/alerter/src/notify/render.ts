@@ -1,10 +1,16 @@
-import { RetryableError, UnrecoverableJobError, type NotifyDeliverPayload } from '@ztv/jobs';
+import {
+  RetryableError,
+  UnrecoverableJobError,
+  type NotifyDeliverPayload,
+  type NotifyGroupPayload,
+} from '@ztv/jobs';
 import { alertmanagerAlerts } from './alertmanager';
 import { findingCloudEvent } from './cloudevent';
 import type { Receiver } from './config';
 import { pagerDutyEvent } from './pagerduty';
 import type { SecretRef } from './secret';
 import { slackMessage } from './slack';
+import { slackGroupMessage, type GroupedNotice } from './slack-group';
 import { notificationTargets } from './targets';
 
 /**
@@ -85,4 +91,29 @@ export async function renderNotification(
       return { url, headers: json, body: JSON.stringify(alertmanagerAlerts(p, c, ctx)), secrets: [base] };
     }
   }
+}
+
+/**
+ * Builds the request for one group flush from the receiver's current config: only the integrations that group (see
+ * groupedIntegrations). Resolutions leave the message if send_resolved was turned off since; undefined when nothing
+ * is left to say.
+ */
+export async function renderGroupNotification(
+  p: NotifyGroupPayload,
+  members: readonly GroupedNotice[],
+  receiver: Receiver,
+  ctx: { dashboardUrl: string },
+): Promise<Notification | undefined> {
+  if (p.integration !== 'slack')
+    throw new UnrecoverableJobError(`${p.integration} notifications are not grouped`);
+  const c = receiver.slack_configs[p.integrationIndex];
+  if (!c)
+    throw new UnrecoverableJobError(
+      `receiver "${receiver.name}" has no slack_configs[${p.integrationIndex}]`,
+    );
+  const wanted = members.filter((m) => m.kind !== 'resolve' || c.send_resolved);
+  if (wanted.length === 0) return undefined;
+  const url = await reveal(c.webhook_url, 'webhook_url');
+  const body = JSON.stringify(slackGroupMessage({ labels: p.labels, members: wanted }, c, ctx));
+  return { url, headers: json, body, secrets: [url] };
 }

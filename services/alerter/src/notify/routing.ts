@@ -15,8 +15,11 @@ export interface Route {
   /** Where it sits in the config, e.g. `route.routes[1]`. */
   path: string;
   receiver: string;
-  /** Label names, or ['...'] for every label. */
-  groupBy: string[];
+  /**
+   * group_by: label names ([] — the whole route is one group), or ['...'] (every label: each finding on its own, as in
+   * Alertmanager). Undefined when no route up the tree sets it: ztv's default is each finding on its own.
+   */
+  groupBy: string[] | undefined;
   groupWaitMs: number;
   groupIntervalMs: number;
   repeatIntervalMs: number;
@@ -32,7 +35,9 @@ export interface RoutingConfig {
 
 // Alertmanager's defaults for the root route.
 const rootDefaults = {
-  groupBy: [] as string[],
+  // Not Alertmanager's (there, no group_by means one group per route): ztv notifies each finding on its own unless a
+  // route asks for grouping.
+  groupBy: undefined as string[] | undefined,
   groupWaitMs: 30_000,
   groupIntervalMs: 5 * 60_000,
   repeatIntervalMs: 4 * 3_600_000,

@@ -77,7 +77,7 @@ describe('Slack Block Kit message', () => {
     expect(texts(m)).toContain('• policies: 3');
     expect(texts(m)).toContain('• denies: {\\"ingress\\":false,\\"egress\\":false}');
     expect(m.blocks[4]).toMatchObject({
-      elements: [{ url: 'https://ztv.example.com/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw', style: 'danger' }],
+      elements: [{ url: 'https://ztv.example.com/#/findings/fnd_01jdx8f3k2m4n5p6q7r8s9t0vw', style: 'danger' }],
     });
     expect(m.text).toBe('[HIGH] Namespace has no default-deny NetworkPolicy — Namespace prod (prod-eu1)');
     expect(m.channel).toBeUndefined();
@@ -116,5 +116,16 @@ describe('Slack Block Kit message', () => {
     );
     expect(texts(acked)).toContain('Acknowledged by alice.');
     expect(JSON.stringify(acked.blocks)).not.toContain('danger');
+  });
+
+  it('says a repeat is still firing, and for how long', () => {
+    const m = incomingWebhookMessage.parse(slackMessage(samplePayload({ repeat: 2 }), {}, ctx));
+    expect(m.blocks[0]).toMatchObject({
+      text: { text: ':repeat: Still firing: Namespace has no default-deny NetworkPolicy' },
+    });
+    expect(texts(m)).toContain('Still open after 2h 5m.');
+    expect(m.text).toBe(
+      '[HIGH] Still firing: Namespace has no default-deny NetworkPolicy — Namespace prod (prod-eu1)',
+    );
   });
 });

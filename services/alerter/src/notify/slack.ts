@@ -25,7 +25,7 @@ export interface SlackMessage {
   channel?: string;
 }
 
-const severityEmoji: Record<string, string> = {
+export const severityEmoji: Record<string, string> = {
   critical: ':red_circle:',
   high: ':large_orange_circle:',
   medium: ':large_yellow_circle:',
@@ -34,16 +34,24 @@ const severityEmoji: Record<string, string> = {
 };
 
 // Block Kit limits: header text 150, section text 3000, field text 2000, button text 75.
-const limits = { header: 150, section: 3000, field: 2000, button: 75 } as const;
+export const limits = { header: 150, section: 3000, field: 2000, button: 75, blocks: 50 } as const;
 
-/** Slack mrkdwn needs &, < and > escaped; a cut never leaves half an entity behind. */
-function mrkdwn(s: string, max: number = limits.section): Mrkdwn {
-  const escaped = s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  const text = escaped.length <= max ? escaped : `${escaped.slice(0, max - 1).replace(/&[a-z]*$/, '')}…`;
+/** Slack mrkdwn needs &, < and > escaped. */
+export const escapeMrkdwn = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Already-escaped mrkdwn cut to `max`; a cut never leaves half an entity (or a link) behind. */
+export function cutMrkdwn(escaped: string, max: number = limits.section): Mrkdwn {
+  const text =
+    escaped.length <= max ? escaped : `${escaped.slice(0, max - 1).replace(/&[a-z]*$|<[^>]*$/, '')}…`;
   return { type: 'mrkdwn', text };
 }
-const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
-const header = (s: string): SlackBlock => ({
+
+function mrkdwn(s: string, max: number = limits.section): Mrkdwn {
+  return cutMrkdwn(escapeMrkdwn(s), max);
+}
+export const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+export const header = (s: string): SlackBlock => ({
   type: 'header',
   text: { type: 'plain_text', text: truncate(s, limits.header), emoji: true },
 });
@@ -85,10 +93,16 @@ export function slackMessage(
   let title: string;
   let blocks: SlackBlock[];
   if (p.kind === 'trigger') {
-    title = `${severityEmoji[f.severity] ?? ''} ${f.title}`.trim();
+    // A repeat (repeat_interval) says the finding is still open, and for how long.
+    title = p.repeat
+      ? `:repeat: Still firing: ${f.title}`
+      : `${severityEmoji[f.severity] ?? ''} ${f.title}`.trim();
     const evidence = evidenceLines(f.evidence, { maxLines: 6, maxValue: 200 });
     blocks = [
       header(title),
+      ...(p.repeat
+        ? [{ type: 'section' as const, text: mrkdwn(`Still open after ${elapsed(f.firstSeen, p.at)}.`) }]
+        : []),
       ...(f.message ? [{ type: 'section' as const, text: mrkdwn(f.message) }] : []),
       { type: 'section', fields },
       ...(evidence.length

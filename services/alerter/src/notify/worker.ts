@@ -9,6 +9,7 @@ import {
 } from '@ztv/jobs';
 import { contextFrom, inSpan, SpanKind, type Logger } from '@ztv/telemetry';
 import { deliver } from './deliver';
+import { createGroupDeliveryWorker } from './group-worker';
 import type { DeliveryAttempt, DeliveryRecorder } from './recorder';
 import { renderNotification } from './render';
 import type { RoutingConfig } from './routing';
@@ -18,7 +19,7 @@ export interface DeliveryWorkerOptions {
   routing: RoutingConfig | (() => RoutingConfig);
   recorder: DeliveryRecorder;
   logger: Logger;
-  /** DASHBOARD_URL: finding links point at `<dashboardUrl>/findings/<id>`. */
+  /** DASHBOARD_URL: finding links point at `<dashboardUrl>/#/findings/<id>` (the dashboard routes in the fragment). */
   dashboardUrl: string;
   fetch?: typeof fetch;
   /** Per HTTP attempt (default 10 s). */
@@ -30,7 +31,7 @@ export interface DeliveryWorkerOptions {
 /**
  * Processes `notify.deliver` jobs: look up the receiver, render, POST, record the attempt. Retries and Retry-After are
  * the queue's business (the errors deliver() throws say which); this only records, as `failed` when no attempt
- * follows.
+ * follows. Also processes `notify.group` (group flushes, see group-worker.ts).
  */
 export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOptions): JobWorker {
   const log = opts.logger.child({ component: 'notify-deliver' });
@@ -112,5 +113,7 @@ export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOption
     }
   };
 
-  return queue.process('notify.deliver', handle, { concurrency: opts.concurrency ?? 8 });
+  const single = queue.process('notify.deliver', handle, { concurrency: opts.concurrency ?? 8 });
+  const grouped = createGroupDeliveryWorker(queue, { ...opts, record, log });
+  return { close: async () => void (await Promise.all([single.close(), grouped.close()])) };
 }

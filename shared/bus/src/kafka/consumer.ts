@@ -96,6 +96,8 @@ export class KafkaConsumerLoop implements Consumer {
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
+        // kafkajs hands each partition's batches over one at a time, in order, whatever this is.
+        partitionsConsumedConcurrently: Math.max(1, this.opts.partitionsConcurrently ?? 1),
         eachBatch: (p) => this.eachBatch(p),
       });
     } catch (e) {

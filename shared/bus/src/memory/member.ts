@@ -24,7 +24,10 @@ interface Backoff {
 
 const IDLE_WAIT_MS = 1000;
 
-/** One consumer of a group: a loop that hands batches of its assigned partitions to the handler, one at a time. */
+/**
+ * One consumer of a group: a loop that hands batches of its assigned partitions to the handler, one at a time per
+ * partition and up to `partitionsConcurrently` partitions at once.
+ */
 export class MemoryMember implements Consumer, GroupMember {
   readonly topics: string[];
   private running = true;
@@ -34,6 +37,8 @@ export class MemoryMember implements Consumer, GroupMember {
   private readonly backoff = new Map<string, Backoff>();
   private assignFailures = 0;
   private cursor = 0;
+  /** Batches being handled, by partition. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly group: MemoryGroup;
   private readonly loop: Promise<void>;
   private readonly ctx: BatchContext = { heartbeat: async () => undefined, isRunning: () => this.running };
@@ -60,13 +65,33 @@ export class MemoryMember implements Consumer, GroupMember {
     await this.loop;
   }
 
+  /**
+   * Hands batches to the handler, up to `partitionsConcurrently` partitions at once (never two batches of one
+   * partition). A new assignment is taken only once the batches in flight are done.
+   */
   private async run(): Promise<void> {
+    const limit = Math.max(1, this.opts.partitionsConcurrently ?? 1);
     while (this.running) {
-      if (this.generation !== this.group.generation && !(await this.syncAssignment())) continue;
-      const work = this.nextWork();
-      if (work) await this.handle(work.tp, work.records);
-      else await this.broker.waitForChange(this.idleWaitMs());
+      if (this.generation !== this.group.generation) {
+        if (this.inFlight.size) {
+          await Promise.all(this.inFlight.values());
+          continue;
+        }
+        if (!(await this.syncAssignment())) continue;
+      }
+      const work = this.inFlight.size < limit ? this.nextWork() : undefined;
+      if (work) {
+        const key = tpKey(work.tp);
+        const done = this.handle(work.tp, work.records).finally(() => {
+          this.inFlight.delete(key);
+          this.broker.notify();
+        });
+        this.inFlight.set(key, done);
+      } else {
+        await this.broker.waitForChange(this.idleWaitMs());
+      }
     }
+    await Promise.all(this.inFlight.values());
   }
 
   /** Takes the group's current assignment, re-reads positions from the committed offsets, runs `onAssigned`. */
@@ -107,6 +132,7 @@ export class MemoryMember implements Consumer, GroupMember {
       const log = this.logOf(tp);
       // Retention may have dropped records this group never read: carry on from the oldest one kept.
       const position = Math.max(this.positions.get(tpKey(tp)) ?? 0, log.startOffset);
+      if (this.inFlight.has(tpKey(tp))) continue;
       if (position >= log.endOffset || (this.backoff.get(tpKey(tp))?.until ?? 0) > now) continue;
       if (!this.group.tryAcquire(tp, this)) continue;
       this.cursor = (this.cursor + i + 1) % this.assignment.length;

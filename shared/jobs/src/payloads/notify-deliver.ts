@@ -43,9 +43,31 @@ export const notifyDeliverPayload = z.object({
   transitionSeq: z.number().int().min(0),
   /** When the transition happened: PagerDuty `timestamp`, Alertmanager `startsAt`/`endsAt`, CloudEvents `time`. */
   at: rfc3339,
+  /** trigger: n ≥ 1 when this is the nth "still firing" repeat (repeat_interval) of the transition's trigger. */
+  repeat: z.number().int().min(1).optional(),
   /** acknowledge: who acknowledged. */
   actor: z.string().optional(),
   finding: notifiedFinding,
   traceparent: traceparent.optional(),
 });
 export type NotifyDeliverPayload = z.infer<typeof notifyDeliverPayload>;
+
+/**
+ * One flush of an aggregation group (group_by): one message listing the group's findings that fired, still fire
+ * (repeats), resolved or were acknowledged since its previous flush. The members are the notifications rows assigned
+ * to this flush (group_key, group_seq), read when the job runs, so the payload stays small however big the group.
+ */
+export const notifyGroupPayload = z.object({
+  receiver: z.string().min(1),
+  integration: z.enum(integrationTypes),
+  integrationIndex: z.number().int().min(0),
+  groupKey: z.string().min(1).max(128),
+  /** The flush's number within its group; part of the job id. */
+  groupSeq: z.number().int().min(1),
+  /** The group_by label values the group's findings share. */
+  labels: z.record(z.string(), z.string()),
+  /** When the flush was made. */
+  at: rfc3339,
+  traceparent: traceparent.optional(),
+});
+export type NotifyGroupPayload = z.infer<typeof notifyGroupPayload>;

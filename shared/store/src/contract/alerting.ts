@@ -12,6 +12,8 @@ import {
 import { findingHistory, getFindingByFingerprint } from '../findings/queries';
 import { resolveQuiet } from '../findings/resolve-quiet';
 import { claimDelivery, recordDeliveryAttempt } from '../notifications/attempts';
+import { claimGroupDelivery, flushGroup, pendingGroups } from '../notifications/groups';
+import { repeatCandidates } from '../notifications/repeats';
 import {
   insertNotifications,
   latestNotificationKinds,
@@ -318,6 +320,70 @@ export function alertingContract(db: () => Database): void {
           finding: { ruleId: 'flow-plaintext', status: 'resolved' },
         },
       ]);
+    });
+    it('offers repeats of delivered triggers to open findings only, numbered on from the last repeat', async () => {
+      const f = await openFinding();
+      const acked = await openFinding('billing');
+      await insertNotifications(db(), [
+        row(f.id, {}),
+        row(acked.id, { jobId: 'job-acked' }),
+        row(f.id, { jobId: 'job-slack', integration: 'slack', receiver: 'chat' }),
+      ]);
+      for (const jobId of ['job-trigger', 'job-acked'])
+        await recordDeliveryAttempt(db(), { jobId, attempt: 1, status: 'sent' }, at(10));
+      await acknowledgeFinding(db(), acked.id, 'alice', at(20));
+      // The Slack trigger was never delivered: nothing to repeat there.
+      const due = await repeatCandidates(db(), { notifiedBefore: at(100), limit: 10 });
+      expect(due.map((c) => [c.finding.id, c.receiver, c.lastRepeat, c.lastNotifiedAt])).toEqual([
+        [f.id, 'oncall', 0, at(10)],
+      ]);
+      expect(await repeatCandidates(db(), { notifiedBefore: at(10), limit: 10 })).toEqual([]);
+      await insertNotifications(db(), [row(f.id, { jobId: 'job-repeat-1', repeat: 1, createdAt: at(50) })]);
+      // The repeat (not yet delivered) counts from its creation.
+      expect(await repeatCandidates(db(), { notifiedBefore: at(50), limit: 10 })).toEqual([]);
+      expect(
+        (await repeatCandidates(db(), { notifiedBefore: at(51), limit: 10 })).map((c) => c.lastRepeat),
+      ).toEqual([1]);
+      // A resolve behind a repeat that never started drops the repeat and goes out.
+      await insertNotifications(db(), [
+        row(f.id, { jobId: 'job-resolve', kind: 'resolve', transitionSeq: 2 }),
+      ]);
+      expect(await claimDelivery(db(), { jobId: 'job-resolve', attempt: 1 })).toEqual({ action: 'send' });
+      expect(await notification('job-repeat-1')).toMatchObject({ status: 'dropped' });
+    });
+
+    it('flushes a group once, and claims its members in order (a fired-and-resolved finding drops out)', async () => {
+      const [a, b] = [await openFinding('a'), await openFinding('b')];
+      const group = { key: 'g1', route: 'route', labels: { cluster: 'prod-eu1' } };
+      const member = (findingId: string, jobId: string, over: Partial<OutboxInsert> = {}) =>
+        row(findingId, { jobId, receiver: 'chat', integration: 'slack', group, ...over });
+      await insertNotifications(db(), [
+        member(a.id, 'a-trigger', { createdAt: at(5) }),
+        member(b.id, 'b-trigger', { createdAt: at(7) }),
+        member(b.id, 'b-resolve', { kind: 'resolve', transitionSeq: 2, createdAt: at(8) }),
+      ]);
+      const pending = await pendingGroups(db(), { limit: 10 });
+      expect(pending).toEqual([expect.objectContaining({ key: 'g1', lastSeq: 0, firstPendingAt: at(5) })]);
+      // Grouped rows not yet in a flush are not the outbox's.
+      expect(await outboxNotifications(db(), { createdBefore: at(100), limit: 10 })).toEqual([]);
+      expect(await flushGroup(db(), 'g1', at(30), () => false)).toBeUndefined();
+      const [first, second] = await Promise.all([
+        flushGroup(db(), 'g1', at(30), () => true),
+        flushGroup(db(), 'g1', at(30), () => true),
+      ]);
+      expect([first?.seq, second?.seq].filter(Boolean)).toEqual([1]);
+      expect(await pendingGroups(db(), { limit: 10 })).toEqual([]);
+      expect((await outboxNotifications(db(), { createdBefore: at(100), limit: 10 })).length).toBe(3);
+
+      const claimed = await claimGroupDelivery(db(), { groupKey: 'g1', groupSeq: 1, attempt: 1 });
+      expect(claimed.action === 'send' && claimed.members.map((m) => [m.jobId, m.finding.id])).toEqual([
+        ['a-trigger', a.id],
+      ]);
+      expect((await notification('b-trigger'))?.status).toBe('dropped');
+      expect((await notification('b-resolve'))?.status).toBe('dropped');
+      expect(await claimGroupDelivery(db(), { groupKey: 'g1', groupSeq: 2, attempt: 1 })).toMatchObject({
+        action: 'drop',
+      });
     });
   });
 }

@@ -2,7 +2,15 @@ import { findingFingerprint, signalIdOf, type Signal, type Subject } from '@ztv/
 import { sql } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { Database, Store } from '../client';
-import { apiTokens, findingEvents, findings, notifications, remediations, silences } from '../schema/index';
+import {
+  apiTokens,
+  findingEvents,
+  findings,
+  notificationGroups,
+  notifications,
+  remediations,
+  silences,
+} from '../schema/index';
 
 /** What a contract run needs from a driver: a migrated store of its own, and a way to throw it away. */
 export interface ContractStore {
@@ -83,6 +91,6 @@ export async function expectSqlState(promise: Promise<unknown>, code: string): P
 
 /** Empties every table (a file-level database shared by its tests, reset between them: much cheaper than a new one). */
 export async function truncateAll(db: Database): Promise<void> {
-  const tables = [findings, findingEvents, notifications, remediations, silences, apiTokens];
+  const tables = [findings, findingEvents, notifications, notificationGroups, remediations, silences, apiTokens];
   await db.execute(sql`truncate ${sql.join(tables, sql`, `)} restart identity cascade`);
 }

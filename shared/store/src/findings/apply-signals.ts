@@ -22,13 +22,16 @@ const rowsPerStatement = 5_000;
  * notify on. Idempotent by signal id (DESIGN §1): a signal already recorded in finding_events changes nothing, so a
  * replayed batch returns no transitions.
  *
- * The batch costs a fixed number of round trips, not one per signal: lock the batch's findings, look up which signal
- * ids were already applied, fold each fingerprint's signals in memory, then one multi-row upsert of the findings and
- * one multi-row insert of their events (each rows-as-one-JSON-parameter, see recordset()).
+ * The batch costs a fixed number of round trips, not one per signal: lock the batch's findings, fold each
+ * fingerprint's signals in memory, then one multi-row upsert of the findings and one multi-row insert of their events
+ * (each rows-as-one-JSON-parameter, see recordset()). Replays are rare (a crash or a rebalance before the offsets were
+ * committed), so the first pass does not look up which signal ids were applied before: it folds every signal, and if
+ * the events insert then meets a recorded signal id, the pass is rolled back (its own transaction, or a savepoint in
+ * the caller's) and the batch is applied again by a pass that looks them up first and skips them.
  *
  * Concurrent writers (two alerters on one partition during a rebalance) are serialised by the row locks; one that
  * loses the race to create a finding re-reads it and folds again. Throws StoreConflictError (retry: true, nothing
- * written) if the finding_events insert still finds a signal id it did not expect.
+ * written) if the careful pass's events insert still finds a signal id it did not expect.
  */
 export async function applySignals(
   db: Database,
@@ -37,58 +40,75 @@ export async function applySignals(
 ): Promise<Transition[]> {
   if (signals.length === 0) return [];
   const byFingerprint = groupByFingerprint(signals);
+  try {
+    return await db.transaction((tx) => applyPass(tx, byFingerprint, opts, false));
+  } catch (err) {
+    if (!(err instanceof ReplayedSignals)) throw err;
+    return db.transaction((tx) => applyPass(tx, byFingerprint, opts, true));
+  }
+}
 
-  return db.transaction(async (tx) => {
-    const transitions: Transition[] = [];
-    const events: NewFindingEvent[] = [];
-    let pending = byFingerprint;
-    for (let attempt = 1; pending.size > 0; attempt++) {
-      if (attempt > 2)
-        throw new StoreConflictError('findings kept changing while a signal batch was applied', {
-          fingerprints: [...pending.keys()],
-        });
-      const stored = await lockFindings(tx, [...pending.keys()]);
-      const applied = await appliedSignalIds(
-        tx,
-        [...pending.values()].flatMap((group) => group.map((s) => s.signalId)),
-      );
+/** The optimistic pass met signal ids already recorded: roll it back and apply the batch with the lookup. */
+class ReplayedSignals extends Error {}
 
-      const folds = [];
-      for (const [fingerprint, group] of pending) {
-        const fresh = group.filter((s) => !applied.has(s.signalId));
-        if (fresh.length === 0) continue;
-        const fold = foldSignals(stored.get(fingerprint), fresh, opts.now, opts.flapWindowSeconds);
-        if (fold.changed && fold.row) folds.push({ ...fold, row: fold.row });
-      }
-
-      // Rows go in fingerprint order, like the locks: two writers creating the same new findings wait on each
-      // other in one order and cannot deadlock.
-      const rows = folds
-        .map((f) => f.row)
-        .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
-      const written = await upsertFindings(tx, rows);
-      const lost = new Map<string, Signal[]>();
-      for (const fold of folds) {
-        if (written.has(fold.row.id)) {
-          events.push(...fold.events);
-          for (const t of fold.transitions) transitions.push({ ...t, finding: fold.row });
-        } else {
-          // Another transaction created this fingerprint after we looked: fold again on top of its row.
-          lost.set(fold.row.fingerprint, pending.get(fold.row.fingerprint) ?? []);
-        }
-      }
-      pending = lost;
-    }
-
-    const inserted = await insertEvents(tx, events);
-    if (inserted.size < events.length) {
-      throw new StoreConflictError('a signal was applied concurrently by another writer', {
-        expected: events.length,
-        inserted: inserted.size,
+async function applyPass(
+  tx: Database,
+  byFingerprint: Map<string, Signal[]>,
+  opts: ApplySignalsOptions,
+  skipApplied: boolean,
+): Promise<Transition[]> {
+  const transitions: Transition[] = [];
+  const events: NewFindingEvent[] = [];
+  let pending = byFingerprint;
+  for (let attempt = 1; pending.size > 0; attempt++) {
+    if (attempt > 2)
+      throw new StoreConflictError('findings kept changing while a signal batch was applied', {
+        fingerprints: [...pending.keys()],
       });
+    const stored = await lockFindings(tx, [...pending.keys()]);
+    const applied = skipApplied
+      ? await appliedSignalIds(
+          tx,
+          [...pending.values()].flatMap((group) => group.map((s) => s.signalId)),
+        )
+      : new Set<string>();
+
+    const folds = [];
+    for (const [fingerprint, group] of pending) {
+      const fresh = applied.size ? group.filter((s) => !applied.has(s.signalId)) : group;
+      if (fresh.length === 0) continue;
+      const fold = foldSignals(stored.get(fingerprint), fresh, opts.now, opts.flapWindowSeconds);
+      if (fold.changed && fold.row) folds.push({ ...fold, row: fold.row });
     }
-    return transitions.map((t) => (t.signalId ? { ...t, eventId: inserted.get(t.signalId) } : t));
-  });
+
+    // Rows go in fingerprint order, like the locks: two writers creating the same new findings wait on each
+    // other in one order and cannot deadlock.
+    const rows = folds
+      .map((f) => f.row)
+      .sort((a, b) => (a.fingerprint < b.fingerprint ? -1 : a.fingerprint > b.fingerprint ? 1 : 0));
+    const written = await upsertFindings(tx, rows);
+    const lost = new Map<string, Signal[]>();
+    for (const fold of folds) {
+      if (written.has(fold.row.id)) {
+        events.push(...fold.events);
+        for (const t of fold.transitions) transitions.push({ ...t, finding: fold.row });
+      } else {
+        // Another transaction created this fingerprint after we looked: fold again on top of its row.
+        lost.set(fold.row.fingerprint, byFingerprint.get(fold.row.fingerprint) ?? []);
+      }
+    }
+    pending = lost;
+  }
+
+  const inserted = await insertEvents(tx, events);
+  if (inserted.size < events.length) {
+    if (!skipApplied) throw new ReplayedSignals();
+    throw new StoreConflictError('a signal was applied concurrently by another writer', {
+      expected: events.length,
+      inserted: inserted.size,
+    });
+  }
+  return transitions.map((t) => (t.signalId ? { ...t, eventId: inserted.get(t.signalId) } : t));
 }
 
 /** Signals grouped by fingerprint, in batch order; a signal id seen twice in the batch counts once. */

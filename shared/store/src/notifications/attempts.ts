@@ -1,7 +1,7 @@
 import { and, desc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import { signalActor } from '../findings/fold';
-import { findingEvents, notifications, type Notification } from '../schema/index';
+import { findingEvents, findings, notifications, type Notification } from '../schema/index';
 
 /** What a delivery worker should do with the attempt it is about to make. */
 export type DeliveryDecision =
@@ -15,9 +15,12 @@ export type DeliveryDecision =
  * Called at the start of each delivery attempt: keeps a finding's notifications to one integration in order, and
  * claims the attempt (attempts := n) so that a resolve can tell a trigger that never started from one in flight.
  *
- * - A trigger is sent unless it was dropped: a receiver that comes back after an outage still gets the page.
+ * - A trigger is sent unless it was dropped: a receiver that comes back after an outage still gets the page. A repeat
+ *   ("still firing") is sent only while the finding is open.
  * - A resolve / acknowledge follows the latest earlier trigger to the same integration: sent → send; never attempted →
- *   drop both (the finding ended before anyone was told); still being retried → wait; failed or dropped → drop.
+ *   drop both (the finding ended before anyone was told); still being retried → wait; failed or dropped → drop. When
+ *   that trigger is a repeat, the receiver was told by the trigger it repeats: a repeat never attempted is dropped and
+ *   the follow-up sent; one failed or dropped does not hold the follow-up back.
  *
  * Both sides lock the trigger's row, so a trigger starting its first attempt and a resolve looking at it cannot
  * interleave. A job with no row (enqueued by something other than the alerter) is sent.
@@ -33,48 +36,66 @@ export async function claimDelivery(
       .where(eq(notifications.jobId, claim.jobId))
       .for('update');
     if (!row) return { action: 'send' };
-    if (row.status !== 'pending') return { action: 'drop', reason: `notification already ${row.status}` };
+    return claimRow(tx, row, claim.attempt);
+  });
+}
 
-    if (row.kind !== 'trigger') {
-      const [trigger] = await tx
-        .select()
-        .from(notifications)
-        .where(
-          and(
-            eq(notifications.findingId, row.findingId),
-            eq(notifications.receiver, row.receiver),
-            eq(notifications.integration, row.integration),
-            eq(notifications.integrationIndex, row.integrationIndex),
-            eq(notifications.kind, 'trigger'),
-            lt(notifications.transitionSeq, row.transitionSeq),
-          ),
-        )
-        .orderBy(desc(notifications.transitionSeq))
-        .limit(1)
-        .for('update');
-      const verdict = trigger ? followVerdict(row, trigger) : undefined;
-      if (trigger && verdict?.action === 'drop') {
-        if (trigger.status === 'pending')
-          await settle(
-            tx,
-            trigger.jobId,
-            'dropped',
-            `finding ${pastTense(row.kind)} before the trigger was sent`,
-          );
+/** claimDelivery for a row the caller has locked, in its transaction (a group flush claims each member so). */
+export async function claimRow(tx: Database, row: Notification, attempt: number): Promise<DeliveryDecision> {
+  if (row.status !== 'pending') return { action: 'drop', reason: `notification already ${row.status}` };
+
+  if (row.kind === 'trigger' && row.repeat > 0) {
+    const [finding] = await tx
+      .select({ status: findings.status })
+      .from(findings)
+      .where(eq(findings.id, row.findingId));
+    if (finding?.status !== 'open') {
+      const reason = `finding is ${finding?.status ?? 'gone'}: a repeat is only sent while it is open`;
+      await settle(tx, row.jobId, 'dropped', reason);
+      return { action: 'drop', reason };
+    }
+  }
+  if (row.kind !== 'trigger') {
+    const [trigger] = await tx
+      .select()
+      .from(notifications)
+      .where(
+        and(
+          eq(notifications.findingId, row.findingId),
+          eq(notifications.receiver, row.receiver),
+          eq(notifications.integration, row.integration),
+          eq(notifications.integrationIndex, row.integrationIndex),
+          eq(notifications.kind, 'trigger'),
+          lt(notifications.transitionSeq, row.transitionSeq),
+        ),
+      )
+      .orderBy(desc(notifications.transitionSeq), desc(notifications.repeat))
+      .limit(1)
+      .for('update');
+    const verdict = trigger ? followVerdict(row, trigger) : undefined;
+    if (trigger && verdict?.action === 'drop') {
+      if (trigger.status === 'pending')
+        await settle(
+          tx,
+          trigger.jobId,
+          'dropped',
+          `finding ${pastTense(row.kind)} before the ${trigger.repeat > 0 ? 'repeat' : 'trigger'} was sent`,
+        );
+      if (trigger.repeat === 0) {
         await settle(tx, row.jobId, 'dropped', verdict.reason);
         return verdict;
       }
-      if (verdict?.action === 'wait') {
-        await tx.update(notifications).set({ attempts: claim.attempt }).where(eq(notifications.id, row.id));
-        return verdict;
-      }
     }
-    await tx
-      .update(notifications)
-      .set({ attempts: sql`greatest(${notifications.attempts}, ${claim.attempt})` })
-      .where(eq(notifications.id, row.id));
-    return { action: 'send' };
-  });
+    if (verdict?.action === 'wait') {
+      await tx.update(notifications).set({ attempts: attempt }).where(eq(notifications.id, row.id));
+      return verdict;
+    }
+  }
+  await tx
+    .update(notifications)
+    .set({ attempts: sql`greatest(${notifications.attempts}, ${attempt})` })
+    .where(eq(notifications.id, row.id));
+  return { action: 'send' };
 }
 
 function followVerdict(row: Notification, trigger: Notification): DeliveryDecision {
@@ -86,6 +107,8 @@ function followVerdict(row: Notification, trigger: Notification): DeliveryDecisi
       action: 'wait',
       reason: `waiting for the trigger (attempt ${trigger.attempts}) to be delivered first`,
     };
+  // A repeat that failed or was dropped: the trigger it repeats was delivered.
+  if (trigger.repeat > 0) return { action: 'send' };
   return { action: 'drop', reason: `the trigger was not delivered (${trigger.status})` };
 }
 

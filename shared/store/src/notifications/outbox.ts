@@ -1,8 +1,9 @@
-import { and, asc, eq, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import {
   findingEvents,
   findings,
+  notificationGroups,
   notifications,
   type Finding,
   type FindingEvent,
@@ -16,17 +17,31 @@ import { anyText, chunks, rowsOf } from '../sql';
 // Rows per statement: bounds the size of one statement's array parameters.
 const rowsPerStatement = 5_000;
 
+/** The aggregation group a grouped notification joins (created with its first notification). */
+export interface OutboxGroup {
+  key: string;
+  route: string;
+  labels: Record<string, string>;
+}
+
 /** A notification to plan: what the transition and the routing decided. */
 export type OutboxInsert = Pick<
   NewNotification,
   'findingId' | 'receiver' | 'integration' | 'integrationIndex' | 'kind' | 'transitionSeq' | 'jobId'
-> & { createdAt: Date };
+> & {
+  createdAt: Date;
+  /** n ≥ 1: the nth "still firing" repeat of the trigger of transitionSeq (default 0). */
+  repeat?: number;
+  /** Delivered with its group (one message per flush) instead of by a job of its own. */
+  group?: OutboxGroup;
+};
 
 /**
  * Writes notifications into the outbox (status pending, no attempt yet), skipping job ids already recorded: a
  * transition replayed through another path plans the same ids and adds nothing. Returns how many were inserted.
  */
 export async function insertNotifications(db: Database, rows: readonly OutboxInsert[]): Promise<number> {
+  await insertGroups(db, rows);
   let inserted = 0;
   for (const slice of chunks(rows, rowsPerStatement)) {
     // One array parameter per column, unnested server-side: cheaper for Postgres than jsonb_to_recordset on the
@@ -40,6 +55,8 @@ export async function insertNotifications(db: Database, rows: readonly OutboxIns
       ['integration_index', 'int', (r) => r.integrationIndex ?? 0],
       ['kind', 'text', (r) => r.kind],
       ['transition_seq', 'bigint', (r) => r.transitionSeq],
+      ['repeat', 'int', (r) => r.repeat ?? 0],
+      ['group_key', 'text', (r) => r.group?.key ?? null],
       ['job_id', 'text', (r) => r.jobId],
       ['created_at', 'timestamptz', (r) => r.createdAt.toISOString()],
     ];
@@ -61,6 +78,26 @@ export async function insertNotifications(db: Database, rows: readonly OutboxIns
     inserted += out.length;
   }
   return inserted;
+}
+
+/** The groups grouped rows join, created if new (the group row is what a flush locks). */
+async function insertGroups(db: Database, rows: readonly OutboxInsert[]): Promise<void> {
+  const groups = new Map<string, typeof notificationGroups.$inferInsert>();
+  for (const r of rows)
+    if (r.group && !groups.has(r.group.key))
+      groups.set(r.group.key, {
+        key: r.group.key,
+        receiver: r.receiver,
+        integration: r.integration,
+        integrationIndex: r.integrationIndex ?? 0,
+        route: r.group.route,
+        labels: r.group.labels,
+      });
+  if (groups.size)
+    await db
+      .insert(notificationGroups)
+      .values([...groups.values()])
+      .onConflictDoNothing();
 }
 
 export interface OutboxEntry {
@@ -99,6 +136,8 @@ export async function outboxNotifications(
         eq(notifications.status, 'pending'),
         eq(notifications.attempts, 0),
         lt(notifications.createdAt, opts.createdBefore),
+        // A grouped notification not yet in a flush waits for its group, not for a job of its own.
+        or(isNull(notifications.groupKey), isNotNull(notifications.groupSeq)),
       ),
     )
     .orderBy(asc(notifications.createdAt))
@@ -144,7 +183,12 @@ export async function latestNotificationKinds(
     })
     .from(notifications)
     .where(anyText(notifications.findingId, [...new Set(findingIds)]))
-    .orderBy(notifications.findingId, notifications.receiver, sql`${notifications.transitionSeq} desc`);
+    .orderBy(
+      notifications.findingId,
+      notifications.receiver,
+      sql`${notifications.transitionSeq} desc`,
+      sql`${notifications.repeat} desc`,
+    );
   for (const r of rows) out.set(receiverKey(r.findingId, r.receiver), r.kind);
   return out;
 }

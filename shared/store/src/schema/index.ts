@@ -2,6 +2,7 @@ export * from './enums';
 export * from './findings';
 export * from './finding-events';
 export * from './notifications';
+export * from './notification-groups';
 export * from './remediations';
 export * from './silences';
 export * from './api-tokens';

@@ -31,6 +31,18 @@ export const notifications = pgTable(
     kind: text('kind').$type<NotificationKind>().notNull(),
     /** finding_events.id of the transition that caused it: orders a finding's notifications, part of job_id. */
     transitionSeq: bigint('transition_seq', { mode: 'number' }).notNull(),
+    /**
+     * 0 for the notification of the transition itself; n ≥ 1 for the nth "still firing" repeat of that trigger
+     * (repeat_interval). A finding's notifications to one integration are ordered by (transition_seq, repeat).
+     */
+    repeat: integer('repeat').notNull().default(0),
+    /**
+     * notification_groups.key when the receiver's route groups findings (group_by) for this integration: the row is
+     * then delivered in one message with the rest of its group, by the flush numbered group_seq (null until the
+     * alerter's periodic pass assigns it to a flush).
+     */
+    groupKey: text('group_key'),
+    groupSeq: integer('group_seq'),
     jobId: text('job_id').notNull().unique(),
     /** pending until an attempt succeeds (sent), fails for good (failed), or the notification became moot (dropped). */
     status: text('status').$type<NotificationStatus>().notNull().default('pending'),
@@ -50,6 +62,10 @@ export const notifications = pgTable(
     index('notifications_outbox_idx')
       .on(t.createdAt)
       .where(sql`${t.status} = 'pending' and ${t.attempts} = 0`),
+    // A group's members by flush; the group pass reads the ones not yet assigned to a flush (group_seq null).
+    index('notifications_group_idx')
+      .on(t.groupKey, t.groupSeq)
+      .where(sql`${t.groupKey} is not null`),
   ],
 );
 
