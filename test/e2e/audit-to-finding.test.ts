@@ -79,6 +79,7 @@ describe('e2e: audit webhook → Kafka → rule-worker → Kafka → alerter →
       ...slice.eventLog,
       ensureTopics: (s) => slice.eventLog.ensureTopics(s),
       describeTopics: (n) => slice.eventLog.describeTopics(n),
+      endOffsets: (t) => slice.eventLog.endOffsets(t),
       producer: () => slice.eventLog.producer(),
       close: async () => {},
       consume: (o: ConsumeOptions) =>

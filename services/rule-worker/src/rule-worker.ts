@@ -19,6 +19,11 @@ export interface RuleWorkerOptions {
   instanceId?: string;
   /** How often time-dependent rules (certificate expiry) are re-checked with no new event. */
   tickIntervalMs?: number;
+  /**
+   * How long the restore at start may see no new table batch before it ends with the partitions it has not caught
+   * up with (logged): a safety net for a tail that never arrives (default 30 s).
+   */
+  restoreIdleMs?: number;
 }
 
 /**
@@ -33,6 +38,15 @@ export class RuleWorker {
   private producer: Producer | undefined;
   private tick: NodeJS.Timeout | undefined;
   private readonly log: Logger;
+  /**
+   * While the state is being restored at start: the table partitions not caught up yet (→ the offset of the last
+   * record they held when the worker started), and the signals of the replay so far, the latest per fingerprint.
+   */
+  private restore:
+    | { pending: Map<string, bigint>; signals: Map<string, Signal>; records: number; startedAt: number; progressAt: number; done: () => void }
+    | undefined;
+  private finishing: Promise<void> | undefined;
+  private stopping = false;
 
   constructor(private readonly opts: RuleWorkerOptions) {
     this.topics = topicNames(opts.topicPrefix);
@@ -46,18 +60,41 @@ export class RuleWorker {
   }
 
   async start(): Promise<void> {
+    this.stopping = false;
     this.producer = await this.opts.eventLog.producer();
     const t = this.topics;
     // The resource changelog and the global table are read whole by every worker, from the beginning, under a
     // group of its own that never commits: state is rebuilt on every start, and replayed resource events yield the
-    // same signal ids (the alerter ignores them). Per-partition restore is a later optimisation (docs/operations.md).
+    // same signal ids (the alerter ignores them).
+    //
+    // Until the tables are read up to where they stood at start, the state is partial: objects of one namespace
+    // arrive before others (a Pod before the NetworkPolicy beside it, a Namespace before its policies, on another
+    // topic), and a rule would fire for what is merely not read yet, then resolve. So the replay's signals are held,
+    // the latest per finding, and sent once caught up: a condition that held and cleared within the replay reaches
+    // the alerter only as its resolution (a no-op for a finding it never opened; the resolution of one that cleared
+    // while the worker was down), one still holding as firing. Events of the other topics wait for the restore.
+    const ends = await this.opts.eventLog.endOffsets([t.resources, t.global]);
+    const restored = new Promise<void>((resolve) => {
+      const now = Date.now();
+      this.restore = {
+        pending: new Map(ends.filter((e) => BigInt(e.offset) > 0n).map((e) => [partitionKey(e.topic, e.partition), BigInt(e.offset) - 1n])),
+        signals: new Map(),
+        records: 0,
+        startedAt: now,
+        progressAt: now,
+        done: resolve,
+      };
+    });
     this.tableConsumer = await this.opts.eventLog.consume({
       groupId: `${this.opts.groupId}-table-${this.opts.instanceId ?? randomUUID()}`,
       topics: [t.resources, t.global],
       fromBeginning: true,
       commit: false,
-      handleBatch: (batch, ctx) => this.handleBatch(batch, ctx.heartbeat),
+      handleBatch: (batch, ctx) => this.handleBatch(batch, ctx.heartbeat, true),
     });
+    if (!this.restore?.pending.size) await this.finishRestore();
+    await this.untilRestored(restored);
+    if (this.stopping) return;
     this.consumer = await this.opts.eventLog.consume({
       groupId: this.opts.groupId,
       topics: [t.audit, t.flows, t.certs, t.clock],
@@ -70,7 +107,68 @@ export class RuleWorker {
     this.log.info({ groupId: this.opts.groupId }, 'rule-worker started');
   }
 
+  /** True once the state was restored at start (see start); the worker is not ready before. */
+  get restored(): boolean {
+    return this.producer !== undefined && this.restore === undefined;
+  }
+
+  /** Waits for the restore; ends it anyway after restoreIdleMs without a table batch, or when the worker stops. */
+  private async untilRestored(restored: Promise<void>): Promise<void> {
+    const idleMs = this.opts.restoreIdleMs ?? 30_000;
+    let watchdog: NodeJS.Timeout | undefined;
+    const watched = new Promise<void>((resolve) => {
+      const check = () => {
+        const r = this.restore;
+        if (!r || this.stopping) return resolve();
+        if (Date.now() - r.progressAt >= idleMs) {
+          this.log.warn(
+            { partitions: [...r.pending.keys()].map((k) => k.replace('\u0000', '/')), idleMs },
+            'state restore saw no table records for a while; going on without these partitions caught up',
+          );
+          void this.finishRestore().then(resolve, (err) => {
+            this.log.error({ err }, 'sending the restored signals failed; retrying');
+            watchdog = setTimeout(check, 1000);
+          });
+          return;
+        }
+        watchdog = setTimeout(check, Math.min(1000, idleMs));
+      };
+      watchdog = setTimeout(check, Math.min(1000, idleMs));
+    });
+    try {
+      await Promise.race([restored, watched]);
+    } finally {
+      clearTimeout(watchdog);
+    }
+  }
+
+  /** Sends the replay's held signals (the latest per finding) and ends the restore; one send at a time. */
+  private finishRestore(): Promise<void> {
+    this.finishing ??= this.sendRestored().finally(() => (this.finishing = undefined));
+    return this.finishing;
+  }
+
+  private async sendRestored(): Promise<void> {
+    const r = this.restore;
+    if (!r) return;
+    // The re-checks the replay deferred to a tick (what deleted controllers left behind) are due: the log already
+    // shows whether it was garbage-collected.
+    const time = (this.opts.clock ?? (() => new Date()))().toISOString();
+    const deferred = this.engine.evaluateDeferred({ id: `restore:${time.slice(0, 16)}`, type: 'tick', time });
+    for (const s of deferred.signals) r.signals.set(s.fingerprint, s);
+    const signals = [...r.signals.values()];
+    if (signals.length) await this.producer!.send(signals.map((s) => this.signalRecord(s)));
+    this.restore = undefined;
+    this.log.info(
+      { objects: this.engine.state.resources.count(), records: r.records, signals: signals.length, ms: Date.now() - r.startedAt },
+      'state restored from the resource tables',
+    );
+    r.done();
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
+    this.restore?.done();
     if (this.tick) clearInterval(this.tick);
     await this.consumer?.stop();
     await this.tableConsumer?.stop();
@@ -80,8 +178,10 @@ export class RuleWorker {
     this.producer = undefined;
   }
 
-  private async handleBatch(batch: RecordBatch, heartbeat: () => Promise<void>): Promise<void> {
+  private async handleBatch(batch: RecordBatch, heartbeat: () => Promise<void>, table = false): Promise<void> {
     const out: Parameters<Producer['send']>[0] = [];
+    // During the restore a table batch's signals are held (see start); dead letters still go out at once.
+    const held = table ? this.restore : undefined;
     const end = this.opts.metrics?.batchSeconds.startTimer({ consumer: 'rule-worker' });
     for (const record of batch.records) {
       const decoded = decodeEvent(record);
@@ -105,7 +205,8 @@ export class RuleWorker {
             this.log.warn({ rule: o.ruleId, eventId: o.eventId, error: o.error }, 'rule could not evaluate');
           }
         }
-        out.push(...result.signals.map((s) => this.signalRecord(s)));
+        if (held) for (const s of result.signals) held.signals.set(s.fingerprint, s);
+        else out.push(...result.signals.map((s) => this.signalRecord(s)));
       });
     }
     if (out.length) {
@@ -113,12 +214,21 @@ export class RuleWorker {
       await this.producer!.send(out);
       for (const r of out) if (r.topic === this.topics.signals) this.opts.metrics?.produced.inc({ topic: r.topic });
     }
+    if (held && held === this.restore) {
+      held.records += batch.records.length;
+      held.progressAt = Date.now();
+      const key = partitionKey(batch.topic, batch.partition);
+      const last = batch.records.at(-1);
+      const target = held.pending.get(key);
+      if (last && target !== undefined && BigInt(last.offset) >= target) held.pending.delete(key);
+      if (!held.pending.size) await this.finishRestore();
+    }
     end?.();
   }
 
   /** Re-checks time-dependent rules so a certificate that expires with no new event still fires. */
   private async onTick(): Promise<void> {
-    if (!this.producer) return;
+    if (!this.producer || this.restore) return;
     const now = (this.opts.clock ?? (() => new Date()))();
     // The tick id is per minute so a replayed tick yields the same signal ids.
     const minute = now.toISOString().slice(0, 16);
@@ -138,3 +248,6 @@ export class RuleWorker {
     };
   }
 }
+
+/** A topic partition as a map key. */
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;

@@ -180,6 +180,27 @@ export function eventLogContract(name: string, makeLog: () => EventLog | Promise
       expect(second.map(text)).toEqual(['r3', 'r4', 'r5']);
     });
 
+    it('tells the end offset of every partition of the topics that exist', async () => {
+      const topic = await newTopic(2);
+      expect(await log.endOffsets([topic, `ztv-missing-${uid()}`])).toEqual([
+        { topic, partition: 0, offset: '0' },
+        { topic, partition: 1, offset: '0' },
+      ]);
+      await send(['a', 'b', 'c', 'd', 'e'].map((value, i) => ({ topic, key: `ns-${i}/x`, value })));
+      const seen: ConsumedRecord[] = [];
+      const c = await collect(topic, `ends-${uid()}`, seen);
+      await waitFor('5 records handled', () => seen.length === 5);
+      await c.stop();
+      const ends = await log.endOffsets([topic]);
+      expect(ends.map((e) => e.partition).sort()).toEqual([0, 1]);
+      for (const e of ends) {
+        const last = seen.filter((r) => r.partition === e.partition).map((r) => Number(r.offset));
+        // The next offset of each partition: one past its last record (0 where none went).
+        expect(Number(e.offset)).toBe(last.length ? Math.max(...last) + 1 : 0);
+      }
+      expect(ends.reduce((n, e) => n + Number(e.offset), 0)).toBe(5);
+    });
+
     it('with commit: false, every start of the same group reads the whole log again (table readers)', async () => {
       const topic = await newTopic(1);
       const groupId = `table-${uid()}`;

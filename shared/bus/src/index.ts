@@ -6,6 +6,7 @@ export type {
   Consumer,
   EventLog,
   PartitionAssignment,
+  PartitionOffset,
   ProducedRecord,
   Producer,
   RecordBatch,

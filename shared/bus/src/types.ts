@@ -47,6 +47,13 @@ export interface BatchContext {
   isRunning(): boolean;
 }
 
+export interface PartitionOffset {
+  topic: string;
+  partition: number;
+  /** Decimal string: Kafka offsets are int64. */
+  offset: string;
+}
+
 export interface PartitionAssignment {
   topic: string;
   partitions: number[];
@@ -91,6 +98,12 @@ export interface EventLog {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   /** Specs of the named topics that exist (missing ones are left out). */
   describeTopics(names: string[]): Promise<TopicSpec[]>;
+  /**
+   * Per partition of each named topic that exists, the offset the next appended record will get (Kafka's high
+   * watermark), as a decimal string: a reader that must have caught up with a topic as it stands now (a table
+   * restored at start) has done so once it handled the record before that offset in every partition.
+   */
+  endOffsets(topics: string[]): Promise<PartitionOffset[]>;
   producer(): Promise<Producer>;
   consume(opts: ConsumeOptions): Promise<Consumer>;
   /** Stops every consumer and closes every producer this log created. */

@@ -46,6 +46,19 @@ export function createKafkaEventLog(opts: KafkaEventLogOptions): EventLog {
     async describeTopics(names: string[]) {
       return describeKafkaTopics(await getAdmin(), names);
     },
+    async endOffsets(topics: string[]) {
+      const a = await getAdmin();
+      const existing = new Set(await a.listTopics());
+      const present = [...new Set(topics)].filter((t) => existing.has(t));
+      const per = await Promise.all(
+        present.map(async (topic) =>
+          (await a.fetchTopicOffsets(topic))
+            .map((p) => ({ topic, partition: p.partition, offset: p.high }))
+            .sort((x, y) => x.partition - y.partition),
+        ),
+      );
+      return per.flat();
+    },
     async producer() {
       if (closed) throw new BusClosedError('event log');
       const p = await createKafkaProducer(kafka, (closedOne) => producers.delete(closedOne));

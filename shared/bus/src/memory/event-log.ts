@@ -41,6 +41,11 @@ export function createMemoryEventLog(opts: MemoryEventLogOptions = {}): EventLog
     async describeTopics(names) {
       return [...new Set(names)].flatMap((n) => broker.describe(n) ?? []);
     },
+    async endOffsets(topics) {
+      return [...new Set(topics)]
+        .filter((t) => broker.describe(t))
+        .flatMap((topic) => broker.topic(topic).partitions.map((log, partition) => ({ topic, partition, offset: String(log.endOffset) })));
+    },
     async producer() {
       assertOpen();
       return memoryProducer(broker, () => closed);

@@ -20,6 +20,8 @@ export interface EngineResult {
 interface Firing {
   subject: Subject;
   severity: string;
+  /** The exception that suppressed it when it was last said (undefined: not suppressed). */
+  suppressedBy: string | undefined;
 }
 
 /**
@@ -36,6 +38,8 @@ export class RuleEngine {
   private readonly rulesByType = new Map<string, Rule[]>();
   /** The same for k8s.resource events of each object kind: rules whose resourceKinds leave it out are not asked. */
   private readonly rulesByKind = new Map<string, Rule[]>();
+  /** Scopes to re-check at the next tick (StateRule.deferredScopesFor), per rule id. */
+  private readonly deferred = new Map<string, Set<string>>();
 
   constructor(private readonly opts: EngineOptions) {
     this.rules = opts.rules;
@@ -63,7 +67,15 @@ export class RuleEngine {
     for (const rule of rules) {
       try {
         if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
-        else this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);
+        else {
+          this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);
+          const later = rule.deferredScopesFor?.(event, ctx);
+          if (later?.length) {
+            let set = this.deferred.get(rule.id);
+            if (!set) this.deferred.set(rule.id, (set = new Set()));
+            for (const scope of later) set.add(scope);
+          }
+        }
       } catch (err) {
         out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: event.id, error: errorText(err) });
       }
@@ -86,7 +98,32 @@ export class RuleEngine {
         out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: trigger.id, error: errorText(err) });
       }
     }
+    // A tick also runs the re-checks deferred to it; a full evaluation has just checked everything.
+    if (onlyTimeDependent) this.runDeferred(trigger, ctx, out);
+    else this.deferred.clear();
     return out;
+  }
+
+  /** Runs the re-checks deferred to the next tick now (see StateRule.deferredScopesFor); `trigger` names them in signal ids. */
+  evaluateDeferred(trigger: Trigger): EngineResult {
+    const out: EngineResult = { signals: [], outcomes: [] };
+    this.runDeferred(trigger, this.context(), out);
+    return out;
+  }
+
+  private runDeferred(trigger: Trigger, ctx: RuleContext, out: EngineResult): void {
+    if (!this.deferred.size) return;
+    const due = [...this.deferred];
+    this.deferred.clear();
+    for (const [ruleId, scopes] of due) {
+      const rule = this.rules.find((r) => r.id === ruleId);
+      if (rule?.kind !== 'state') continue;
+      try {
+        this.runScopes(rule, [...scopes], trigger, ctx, out);
+      } catch (err) {
+        out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: trigger.id, error: errorText(err) });
+      }
+    }
   }
 
   /**
@@ -137,8 +174,8 @@ export class RuleEngine {
       const before = was ?? new Map<string, Firing>();
       const now = new Map<string, Firing>();
       for (const v of violations) {
-        const fp = this.emitIfNew(rule, v, trigger, ctx, out, before);
-        now.set(fp, { subject: v.subject, severity: v.severity ?? rule.severity });
+        const [fp, suppressedBy] = this.emitIfNew(rule, v, trigger, ctx, out, before);
+        now.set(fp, { subject: v.subject, severity: v.severity ?? rule.severity, suppressedBy });
       }
       for (const [fp, f] of before) {
         if (now.has(fp)) continue;
@@ -154,20 +191,25 @@ export class RuleEngine {
     }
   }
 
-  /** Emits a firing signal unless the same subject was already firing with the same severity; returns its fingerprint. */
-  private emitIfNew(rule: StateRule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, before: Map<string, Firing>): string {
-    const subject = { cluster: ctx.cluster, ...v.subject };
-    const fp = findingFingerprint(rule.id, ctx.cluster, subject);
-    const prev = before.get(fp);
-    if (prev && prev.severity === (v.severity ?? rule.severity)) return fp;
-    this.emit(rule, v, trigger, ctx, out);
-    return fp;
-  }
-
-  private emit(rule: Rule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, quiet?: number): void {
+  /**
+   * Emits a firing signal unless the same subject was already firing with the same severity and the same exception
+   * (or none): an exception added or removed while the condition holds is news too (suppressed / unsuppressed).
+   * Returns its fingerprint and the exception that applies.
+   */
+  private emitIfNew(rule: StateRule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, before: Map<string, Firing>): [string, string | undefined] {
     const subject = { cluster: ctx.cluster, ...v.subject };
     const fp = findingFingerprint(rule.id, ctx.cluster, subject);
     const reason = exceptionFor(rule.id, v, ctx);
+    const prev = before.get(fp);
+    if (prev && prev.severity === (v.severity ?? rule.severity) && prev.suppressedBy === reason) return [fp, reason];
+    this.emit(rule, v, trigger, ctx, out, undefined, reason);
+    return [fp, reason];
+  }
+
+  /** `reason`: the exception that applies, when the caller knows it already (undefined is asked again). */
+  private emit(rule: Rule, v: Violation, trigger: Trigger, ctx: RuleContext, out: EngineResult, quiet?: number, reason = exceptionFor(rule.id, v, ctx)): void {
+    const subject = { cluster: ctx.cluster, ...v.subject };
+    const fp = findingFingerprint(rule.id, ctx.cluster, subject);
     const sig = this.signal(rule, subject, fp, 'firing', trigger, ctx, v, quiet);
     if (reason) {
       sig.suppressedBy = reason;

@@ -53,6 +53,12 @@ export interface StateRule extends RuleMeta {
   /** Scopes whose verdict may change after this event (already applied to the state). */
   scopesFor(event: ZtvEvent, ctx: RuleContext): string[];
   /**
+   * Scopes this event may change but that are better re-checked a little later, at the next tick: what a deleted
+   * controller leaves behind is normally deleted next by the garbage collector, and re-checking it at once would
+   * open a finding only to resolve it; if it is still there at the tick (orphaned), it is checked then.
+   */
+  deferredScopesFor?(event: ZtvEvent, ctx: RuleContext): string[];
+  /**
    * The object kinds whose k8s.resource events can touch this rule's scopes, when that is a fixed list: the engine does
    * not ask scopesFor about the others (it would answer []).
    */

@@ -50,6 +50,47 @@ describe('pod-spec rules: which object is checked', () => {
     expect(h.apply(edited(replica, (p) => (p.metadata.deletionTimestamp = '2026-03-14T09:01:00Z')))).toEqual([]);
   });
 
+  it('checks what a deleted workload left behind at the next tick: nothing when garbage collection took it, the orphans when not', () => {
+    const tick = (h: ReturnType<typeof harness>, n: number) => h.engine.evaluateAll({ id: `tick-${n}`, type: 'tick', time: '2026-03-14T09:01:00Z' }, true).signals;
+    const setUp = () => {
+      const h = harness(podPrivileged);
+      const d = deployment('cart', 'shop', privileged);
+      const rs = replicaSetOf(d, '7d9c8b6f5', 3);
+      const replica = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, { ...owned('ReplicaSet', rs.metadata.name), labels: { 'pod-template-hash': '7d9c8b6f5' } });
+      h.apply(d);
+      h.apply(rs);
+      h.apply(replica);
+      return { h, d, rs, replica };
+    };
+    // Cascading delete: the ReplicaSet and its Pod go before the tick, and nothing fires.
+    const cascade = setUp();
+    cascade.h.remove(cascade.d);
+    cascade.h.remove(cascade.rs);
+    cascade.h.remove(cascade.replica);
+    expect(tick(cascade.h, 1)).toEqual([]);
+    // --cascade=orphan: the ReplicaSet stays, runs its pods, and stands for itself from the next tick on.
+    const orphan = setUp();
+    expect(orphan.h.remove(orphan.d)).toMatchObject([{ transition: 'resolved', subject: { kind: 'Deployment' } }]);
+    expect(tick(orphan.h, 1)).toMatchObject([{ transition: 'firing', subject: { kind: 'ReplicaSet', name: 'cart-7d9c8b6f5' } }]);
+    expect(tick(orphan.h, 2)).toEqual([]); // once
+    expect(orphan.h.remove(orphan.rs)).toMatchObject([{ transition: 'resolved', subject: { kind: 'ReplicaSet' } }]);
+  });
+
+  it('says so when an exception starts or stops applying to a finding that keeps firing', () => {
+    const h = harness(podPrivileged);
+    const d = deployment('cart', 'shop', privileged);
+    expect(h.apply(d)).toMatchObject([{ transition: 'firing', subject: { kind: 'Deployment' } }]);
+    expect(h.apply(d)).toEqual([]); // nothing new
+    const ignored = edited(d, (x) => (x.metadata.annotations = { 'ztv.io/ignore': 'pod-privileged', 'ztv.io/ignore-reason': 'node agent, reviewed' }));
+    const [suppressed] = h.apply(ignored);
+    expect(suppressed).toMatchObject({ transition: 'firing', subject: { kind: 'Deployment' } });
+    expect(suppressed?.suppressedBy).toBe('annotation: node agent, reviewed');
+    expect(h.apply(ignored)).toEqual([]);
+    const [again] = h.apply(d);
+    expect(again).toMatchObject({ transition: 'firing', subject: { kind: 'Deployment' } });
+    expect(again?.suppressedBy).toBeUndefined();
+  });
+
   it('checks objects owned by a controller it does not know (an operator CRD), and a ReplicationController', () => {
     const h = harness(podPrivileged);
     const rolloutRs = edited(replicaSetOf(deployment('web', 'shop', privileged), 'abc', 2), (rs) => {

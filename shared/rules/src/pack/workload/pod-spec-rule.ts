@@ -116,12 +116,17 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
         const change = ctx.state.changeOf(event);
         if (change && ctx.state.memoChange('coveredBeforeAndAfter', change.before, change.after, () => coveredBeforeAndAfter(change, ctx.state))) return [];
       }
-      // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one does not
-      // uncover them: garbage collection deletes them next, and re-checking them now would only make them flap.
+      // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one uncovers
+      // them, but garbage collection normally deletes them next: they are re-checked at the next tick instead
+      // (deferredScopesFor), so only the orphaned ones (--cascade=orphan) are then checked on their own.
       if (kind === 'Pod' || event.data.op === 'delete') return [own];
       // An update of a controller that was there already covered its objects before: only its own verdict can move.
       if (ctx.state.changeOf(event)?.before) return [own];
       return [own, ...dependentScopes(kind, namespace, name, ctx.state)];
+    },
+    deferredScopesFor(event, ctx) {
+      if (event.type !== 'k8s.resource' || event.data.op !== 'delete' || event.data.kind === 'Pod' || !checkedKinds.includes(event.data.kind)) return [];
+      return dependentScopes(event.data.kind, event.data.namespace, event.data.name, ctx.state);
     },
     allScopes(ctx) {
       const out: string[] = [];
