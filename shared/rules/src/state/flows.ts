@@ -124,6 +124,14 @@ export interface PodIps {
   byPod: Map<string, string[]>;
 }
 
+/** The same addresses in the same order (`old` undefined: none). */
+function sameIps(old: string[] | undefined, ips: string[]): boolean {
+  if (!old) return ips.length === 0;
+  if (old.length !== ips.length) return false;
+  for (let i = 0; i < ips.length; i++) if (old[i] !== ips[i]) return false;
+  return true;
+}
+
 /** Running pods' IPs; host-network pods are left out, since they share the node's address. */
 export const podIpSlice: StateSlice<PodIps> = {
   name: 'pod-ips',
@@ -134,22 +142,26 @@ export const podIpSlice: StateSlice<PodIps> = {
     const o = e.data.object as { spec?: { hostNetwork?: boolean }; status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[] } };
     // podIPs then podIP, each once (podIP is normally podIPs[0]); none for a deleted, finished or host-network pod.
     const ips: string[] = [];
-    if (!(e.data.op === 'delete' || o.spec?.hostNetwork || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed')) {
-      for (const p of o.status?.podIPs ?? []) if (!ips.includes(p.ip)) ips.push(p.ip);
-      if (o.status?.podIP && !ips.includes(o.status.podIP)) ips.push(o.status.podIP);
+    const status = o.status;
+    if (!(e.data.op === 'delete' || o.spec?.hostNetwork || status?.phase === 'Succeeded' || status?.phase === 'Failed') && status) {
+      const listed = status.podIPs;
+      if (listed) for (let i = 0; i < listed.length; i++) if (!ips.includes((listed[i] as { ip: string }).ip)) ips.push((listed[i] as { ip: string }).ip);
+      if (status.podIP && !ips.includes(status.podIP)) ips.push(status.podIP);
     }
-    const old = m.byPod.get(ref) ?? [];
-    if (old.length === ips.length && old.every((ip, i) => ip === ips[i])) return; // a status update: nothing moves
-    for (const ip of old) {
-      const pods = m.byIp.get(ip);
-      if (pods?.delete(ref) && !pods.size) m.byIp.delete(ip);
+    const old = m.byPod.get(ref);
+    if (sameIps(old, ips)) return; // a status update: nothing moves
+    if (old) {
+      for (const ip of old) {
+        const pods = m.byIp.get(ip);
+        if (pods?.delete(ref) && !pods.size) m.byIp.delete(ip);
+      }
+      m.byPod.delete(ref);
     }
-    m.byPod.delete(ref);
     if (ips.length) m.byPod.set(ref, ips);
     for (const ip of ips) {
       const pods = m.byIp.get(ip);
       if (pods) pods.add(ref);
-      else m.byIp.set(ip, new Set([ref]));
+      else m.byIp.set(ip, new Set<string>().add(ref));
     }
   },
 };
