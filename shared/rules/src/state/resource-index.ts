@@ -21,8 +21,8 @@ export class ResourceIndex {
   /** namespaces(), cached: rebuilt only after a namespace key or a Namespace object appears or goes (rare). */
   private namespaceCache: { sorted: string[]; set: Set<string> } | undefined;
   private changes = 0;
-  /** Changes per kind and namespace (`kind\nnamespace`), for values that depend on a few kinds only. */
-  private readonly kindChanges = new Map<string, number>();
+  /** Changes per kind and namespace (kind → namespace → count), for values that depend on a few kinds only. */
+  private readonly kindChanges = new Map<string, Map<string, number>>();
   /** How many objects name each object as their controller (`kind\nnamespace\nname`, see hasControlled). */
   private readonly controlled = new Map<string, number>();
   private readonly listeners: ChangeListener[] = [];
@@ -34,13 +34,16 @@ export class ResourceIndex {
 
   /** Counts upserts and deletes of one kind in one namespace ('' for cluster-scoped kinds). */
   versionOf(kind: string, namespace: string | undefined): number {
-    return this.kindChanges.get(`${kind}\n${namespace ?? CLUSTER}`) ?? 0;
+    return this.kindChanges.get(kind)?.get(namespace ?? CLUSTER) ?? 0;
   }
 
   private changed(kind: string, namespace: string | undefined): void {
     this.changes++;
-    const key = `${kind}\n${namespace ?? CLUSTER}`;
-    this.kindChanges.set(key, (this.kindChanges.get(key) ?? 0) + 1);
+    // Nested maps, not a `kind\nnamespace` key: every upsert and delete counts, and a built key costs a concatenation and its hash.
+    let byNamespace = this.kindChanges.get(kind);
+    if (!byNamespace) this.kindChanges.set(kind, (byNamespace = new Map()));
+    const ns = namespace ?? CLUSTER;
+    byNamespace.set(ns, (byNamespace.get(ns) ?? 0) + 1);
   }
 
   /**
@@ -56,14 +59,16 @@ export class ResourceIndex {
     const ref = controllerRef(obj);
     if (!ref) return;
     const ns = obj.metadata.namespace ?? CLUSTER;
-    const count = (key: string) => {
-      const n = (this.controlled.get(key) ?? 0) + by;
-      if (n > 0) this.controlled.set(key, n);
-      else this.controlled.delete(key);
-    };
-    count(`${ref.kind}\n${ns}\n${ref.name}`);
+    this.countController(`${ref.kind}\n${ns}\n${ref.name}`, by);
     const hash = obj.metadata.labels?.['pod-template-hash'];
-    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) count(`Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`);
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) this.countController(`Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`, by);
+  }
+
+  /** A method, not a closure per call (countControllers runs for every Pod created or deleted). */
+  private countController(key: string, by: 1 | -1): void {
+    const n = (this.controlled.get(key) ?? 0) + by;
+    if (n > 0) this.controlled.set(key, n);
+    else this.controlled.delete(key);
   }
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */

@@ -12,6 +12,11 @@ const MAX_LISTED = 10;
 
 const objectKinds: Record<string, string> = { secret: 'Secret', configmap: 'ConfigMap', 'cert-manager': 'Certificate' };
 
+/** The labels and annotations an exception looks at. */
+function meta(o: KubeObject | undefined): Violation['object'] {
+  return o ? { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} } : undefined;
+}
+
 /**
  * The subject of an identity (DESIGN §4): `{ spiffeId, namespace, serviceAccount }` for a `/ns/<ns>/sa/<sa>` ID,
  * `{ spiffeId }` for another SPIFFE ID (a CA's is its trust domain), else `{ origin, namespace? }`. The object whose
@@ -20,7 +25,6 @@ const objectKinds: Record<string, string> = { secret: 'Secret', configmap: 'Conf
 export function identitySubject(id: IdentityCerts, ctx: RuleContext): Pick<Violation, 'subject' | 'object'> {
   const res = ctx.state.resources;
   const key = id.key.startsWith('ca:') ? id.key.slice(3) : id.key;
-  const meta = (o: KubeObject | undefined) => (o ? { labels: o.metadata.labels ?? {}, annotations: o.metadata.annotations ?? {} } : undefined);
   if (id.newest.data.spiffeIds.length && key === id.newest.data.spiffeIds[0]) {
     const k = kubeIdentityOf(key);
     if (!k) return { subject: { spiffeId: key } };

@@ -58,8 +58,7 @@ export const sidecarMissing = namespaceRule(
     // A pod's verdict depends on itself and on the namespace; other pods matter only through whether it is meshed.
     changeMatters(kind, ns, before, after, ctx) {
       if (kind !== 'Pod' || podMayChangeEnrolment(ctx.state, ns, before, after)) return true;
-      const on = (pod: KubeObject | undefined) => !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), () => meshEnrolment(ctx.state, ns)) !== undefined;
-      return on(before) !== on(after);
+      return expectsProxy(before, ns, ctx) !== expectsProxy(after, ns, ctx);
     },
     check(ns, ctx) {
       const nsLabels = namespaceLabelsOf(ctx.state, ns);
@@ -96,6 +95,11 @@ export const sidecarMissing = namespaceRule(
     },
   },
 );
+
+/** True when `pod` is there and should run a proxy it does not run (a function, not a closure per change: see proxyExpected). */
+function expectsProxy(pod: KubeObject | undefined, ns: string, ctx: RuleContext): boolean {
+  return !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), () => meshEnrolment(ctx.state, ns)) !== undefined;
+}
 
 /** Why a live pod of `ns` should run a proxy and does not; undefined when it runs one or need not. */
 function proxyExpected(pod: KubeObject, ns: string, ctx: RuleContext, nsLabels: Record<string, string>, meshed: () => MeshEnrolment | undefined) {

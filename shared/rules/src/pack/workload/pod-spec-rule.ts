@@ -16,13 +16,14 @@ export interface ContainerEntry {
 /** Every container of a pod spec (init, regular, ephemeral) with its type, in the order Kubernetes lists them. */
 export function containerEntries(spec: PodSpec): ContainerEntry[] {
   const out: ContainerEntry[] = [];
-  const add = (type: ContainerEntry['type'], list: unknown) => {
-    if (Array.isArray(list)) for (const c of list) if (c && typeof c === 'object') out.push({ type, c });
-  };
-  add('initContainer', spec.initContainers);
-  add('container', spec.containers);
-  add('ephemeralContainer', spec.ephemeralContainers);
+  addEntries(out, 'initContainer', spec.initContainers);
+  addEntries(out, 'container', spec.containers);
+  addEntries(out, 'ephemeralContainer', spec.ephemeralContainers);
   return out;
+}
+
+function addEntries(out: ContainerEntry[], type: ContainerEntry['type'], list: unknown): void {
+  if (Array.isArray(list)) for (const c of list) if (c && typeof c === 'object') out.push({ type, c });
 }
 
 const scopeOf = (kind: string, namespace: string | undefined, name: string) => `${kind}/${namespace ?? ''}/${name}`;
@@ -73,8 +74,7 @@ function dependentScopesUncached(kind: string, ns: string | undefined, name: str
 /** True when a change is known and its object, where present, is covered by its controller both before and after. */
 function coveredBeforeAndAfter(change: ResourceChange | undefined, state: ClusterState): boolean {
   if (!change) return false;
-  const covered = (o: KubeObject | undefined) => !o || coveredByController(o, state);
-  return covered(change.before) && covered(change.after);
+  return (!change.before || coveredByController(change.before, state)) && (!change.after || coveredByController(change.after, state));
 }
 
 /** The pod spec of a checked object (podLikeOf, plus ReplicationController templates); undefined otherwise. */
