@@ -1,5 +1,4 @@
 import {
-  isRetryable,
   RetryableError,
   UnrecoverableJobError,
   type JobContext,
@@ -7,11 +6,11 @@ import {
   type JobWorker,
   type NotifyGroupPayload,
 } from '@ztv/jobs';
-import { contextFrom, inSpan, SpanKind, type Logger } from '@ztv/telemetry';
+import type { Logger } from '@ztv/telemetry';
+import { failedAttempt, inAttemptSpan, receiverFor, routingGetter } from './attempt';
 import { deliver } from './deliver';
 import type { DeliveryAttempt, GroupDeliveryDecision } from './recorder';
 import { renderGroupNotification } from './render';
-import type { RoutingConfig } from './routing';
 import type { DeliveryWorkerOptions } from './worker';
 
 /**
@@ -23,7 +22,7 @@ export function createGroupDeliveryWorker(
   opts: DeliveryWorkerOptions & { record: (rec: DeliveryAttempt) => Promise<void>; log: Logger },
 ): JobWorker {
   const { log } = opts;
-  const routing = typeof opts.routing === 'function' ? opts.routing : () => opts.routing as RoutingConfig;
+  const routing = routingGetter(opts.routing);
 
   const attempt = async (p: NotifyGroupPayload, ctx: JobContext) => {
     const base = { jobId: ctx.jobId, receiver: p.receiver, integration: p.integration, attempt: ctx.attempt };
@@ -56,9 +55,12 @@ export function createGroupDeliveryWorker(
         return;
       }
       if (decision.action === 'wait') throw new RetryableError(decision.reason);
-      const receiver = routing().receivers.get(p.receiver);
-      if (!receiver) throw new UnrecoverableJobError(`receiver "${p.receiver}" is not configured`);
-      const notification = await renderGroupNotification(p, decision.members, receiver, opts);
+      const notification = await renderGroupNotification(
+        p,
+        decision.members,
+        receiverFor(routing(), p.receiver),
+        opts,
+      );
       if (!notification) {
         log.info(base, 'group notification no longer wanted by receiver config; skipped');
         return;
@@ -70,14 +72,9 @@ export function createGroupDeliveryWorker(
       await recordAll({ status: 'sent', statusCode });
       log.info({ ...base, statusCode, findings: decision.members.length }, 'group notification sent');
     } catch (err) {
-      const final = !isRetryable(err) || ctx.attempt >= ctx.maxAttempts;
-      const statusCode = (err as { context?: { statusCode?: unknown } }).context?.statusCode;
-      const error = err instanceof Error ? err.message : String(err);
-      await recordAll({
-        status: final ? 'failed' : 'retrying',
-        ...(typeof statusCode === 'number' ? { statusCode } : {}),
-        error,
-      });
+      const { final, ...failure } = failedAttempt(err, ctx);
+      const { error } = failure;
+      await recordAll(failure);
       if (final) log.warn({ ...base, error }, 'group notification failed');
       else log.info({ ...base, error }, 'group notification attempt failed; will retry');
       throw err;
@@ -86,20 +83,7 @@ export function createGroupDeliveryWorker(
 
   return queue.process(
     'notify.group',
-    (p, ctx) =>
-      inSpan(
-        'notify.group',
-        {
-          parent: contextFrom(ctx.traceparent),
-          kind: SpanKind.CLIENT,
-          attributes: {
-            'ztv.receiver': p.receiver,
-            'ztv.integration': p.integration,
-            'ztv.attempt': ctx.attempt,
-          },
-        },
-        () => attempt(p, ctx),
-      ),
+    (p, ctx) => inAttemptSpan('notify.group', p, ctx, () => attempt(p, ctx)),
     { concurrency: opts.concurrency ?? 8 },
   );
 }

@@ -1,13 +1,12 @@
 import {
-  isRetryable,
   RetryableError,
-  UnrecoverableJobError,
   type JobContext,
   type JobQueue,
   type JobWorker,
   type NotifyDeliverPayload,
 } from '@ztv/jobs';
-import { contextFrom, inSpan, SpanKind, type Logger } from '@ztv/telemetry';
+import type { Logger } from '@ztv/telemetry';
+import { failedAttempt, inAttemptSpan, receiverFor, routingGetter } from './attempt';
 import { deliver } from './deliver';
 import { createGroupDeliveryWorker } from './group-worker';
 import type { DeliveryAttempt, DeliveryRecorder } from './recorder';
@@ -35,7 +34,7 @@ export interface DeliveryWorkerOptions {
  */
 export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOptions): JobWorker {
   const log = opts.logger.child({ component: 'notify-deliver' });
-  const routing = typeof opts.routing === 'function' ? opts.routing : () => opts.routing as RoutingConfig;
+  const routing = routingGetter(opts.routing);
 
   const record = async (rec: DeliveryAttempt) => {
     try {
@@ -49,21 +48,8 @@ export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOption
     }
   };
 
-  // One span per attempt, continuing the trace of the transition that queued the notification.
   const handle = (p: NotifyDeliverPayload, ctx: JobContext) =>
-    inSpan(
-      'notify.deliver',
-      {
-        parent: contextFrom(ctx.traceparent),
-        kind: SpanKind.CLIENT,
-        attributes: {
-          'ztv.receiver': p.receiver,
-          'ztv.integration': p.integration,
-          'ztv.attempt': ctx.attempt,
-        },
-      },
-      () => attempt(p, ctx),
-    );
+    inAttemptSpan('notify.deliver', p, ctx, () => attempt(p, ctx));
 
   const attempt = async (p: NotifyDeliverPayload, ctx: JobContext) => {
     const base = {
@@ -81,9 +67,7 @@ export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOption
         return;
       }
       if (decision.action === 'wait') throw new RetryableError(decision.reason);
-      const receiver = routing().receivers.get(p.receiver);
-      if (!receiver) throw new UnrecoverableJobError(`receiver "${p.receiver}" is not configured`);
-      const notification = await renderNotification(p, receiver, {
+      const notification = await renderNotification(p, receiverFor(routing(), p.receiver), {
         dashboardUrl: opts.dashboardUrl,
         jobId: ctx.jobId,
       });
@@ -98,15 +82,9 @@ export function createDeliveryWorker(queue: JobQueue, opts: DeliveryWorkerOption
       await record({ ...base, status: 'sent', statusCode });
       log.info({ ...base, statusCode }, 'notification sent');
     } catch (err) {
-      const final = !isRetryable(err) || ctx.attempt >= ctx.maxAttempts;
-      const statusCode = (err as { context?: { statusCode?: unknown } }).context?.statusCode;
-      const error = err instanceof Error ? err.message : String(err);
-      await record({
-        ...base,
-        status: final ? 'failed' : 'retrying',
-        ...(typeof statusCode === 'number' ? { statusCode } : {}),
-        error,
-      });
+      const { final, ...failure } = failedAttempt(err, ctx);
+      const { error } = failure;
+      await record({ ...base, ...failure });
       if (final) log.warn({ ...base, error }, 'notification failed');
       else log.info({ ...base, error }, 'notification attempt failed; will retry');
       throw err;
