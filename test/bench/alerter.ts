@@ -3,7 +3,6 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { Severity, Signal } from '@ztv/events';
 import { envSchema } from '@ztv/config';
@@ -11,6 +10,7 @@ import { createBullMqJobQueue } from '@ztv/jobs';
 import { applySignals, migrate, openStore } from '@ztv/store';
 import { createLogger } from '@ztv/telemetry';
 import { partitionForKey } from '../../shared/bus/src/partitioner';
+import { deleteQueuePrefixes } from '../support/redis';
 import { AlertPipeline } from '../../services/alerter/src/lifecycle/pipeline';
 import { parseRoutingConfig } from '../../services/alerter/src/notify/index';
 import { makeSignal } from '../../services/alerter/src/testing/signals';
@@ -267,8 +267,13 @@ async function pipelineRun(partitions: number, concurrency: number, baseline?: s
         'select kind, count(*)::int as n from finding_events group by kind',
       );
       const kinds = Object.fromEntries(byKind.rows.map((r) => [r.kind, r.n]));
-      if (JSON.stringify(kinds, Object.keys(expectedEvents)) !== JSON.stringify(expectedEvents) || byKind.rows.length !== 4)
-        throw new Error(`bench: finding_events by kind ${JSON.stringify(kinds)}, expected ${JSON.stringify(expectedEvents)}`);
+      if (
+        JSON.stringify(kinds, Object.keys(expectedEvents)) !== JSON.stringify(expectedEvents) ||
+        byKind.rows.length !== 4
+      )
+        throw new Error(
+          `bench: finding_events by kind ${JSON.stringify(kinds)}, expected ${JSON.stringify(expectedEvents)}`,
+        );
       const final = await store.pool.query<{ fingerprint: string; status: string; occurrences: number }>(
         'select fingerprint, status, occurrences from findings',
       );
@@ -277,7 +282,9 @@ async function pipelineRun(partitions: number, concurrency: number, baseline?: s
         return e?.status !== f.status || e.occurrences !== f.occurrences;
       });
       if (final.rows.length !== expected.size || wrong.length)
-        throw new Error(`bench: ${wrong.length} of ${final.rows.length} findings differ from the stream applied in order`);
+        throw new Error(
+          `bench: ${wrong.length} of ${final.rows.length} findings differ from the stream applied in order`,
+        );
       return {
         signalsPerSecond: perSecond(totalMs),
         batches,
@@ -300,21 +307,20 @@ async function pipelineRun(partitions: number, concurrency: number, baseline?: s
       await jobs.close();
       await store.close();
       await bare?.close();
-      const redis = new Redis(redisUrl);
-      for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
-        string[]
-      >)
-        if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await deleteQueuePrefixes(redisUrl, [prefix]);
     }
   });
 }
 
 const onePartition = await withDatabase((baseline) => pipelineRun(1, 1, baseline));
 console.log(`applySignals alone, one partition: ${onePartition.applySignalsOnlyPerSecond} signals/s`);
-console.log(`alerter process, one partition (the layout before #5): ${onePartition.signalsPerSecond} signals/s`);
+console.log(
+  `alerter process, one partition (the layout before #5): ${onePartition.signalsPerSecond} signals/s`,
+);
 const sequential = await pipelineRun(PARTITIONS, 1);
-console.log(`alerter process, ${PARTITIONS} partitions, one at a time: ${sequential.signalsPerSecond} signals/s`);
+console.log(
+  `alerter process, ${PARTITIONS} partitions, one at a time: ${sequential.signalsPerSecond} signals/s`,
+);
 /**
  * The headline layout runs HEADLINE_RUNS times (a fresh database each) and the median counts: on two cores shared
  * with Postgres and Redis one run's figure swings by ±15% with whatever else the machine does.
@@ -328,11 +334,15 @@ for (let i = 0; i < HEADLINE_RUNS; i++) {
   );
   headline.push(r);
 }
-const one = [...headline].sort((a, b) => a.signalsPerSecond - b.signalsPerSecond)[Math.floor(HEADLINE_RUNS / 2)]!;
+const one = [...headline].sort((a, b) => a.signalsPerSecond - b.signalsPerSecond)[
+  Math.floor(HEADLINE_RUNS / 2)
+]!;
 console.log(`alerter process, the defaults, median of ${HEADLINE_RUNS}: ${one.signalsPerSecond} signals/s`);
 for (const run of [onePartition, sequential, ...headline])
   if (one.notificationsEnqueued !== run.notificationsEnqueued)
-    throw new Error(`bench: ${one.notificationsEnqueued} notifications planned, ${run.notificationsEnqueued} in another run`);
+    throw new Error(
+      `bench: ${one.notificationsEnqueued} notifications planned, ${run.notificationsEnqueued} in another run`,
+    );
 
 const out = {
   /**
@@ -355,7 +365,10 @@ const out = {
   singlePartitionSignalsPerSecond: onePartition.signalsPerSecond,
   /** applySignals alone, in the single-partition run. */
   applySignalsOnlyPerSecond: onePartition.applySignalsOnlyPerSecond,
-  findingRowsPerBatch: { partitioned: one.findingRowsPerBatch, singlePartition: onePartition.findingRowsPerBatch },
+  findingRowsPerBatch: {
+    partitioned: one.findingRowsPerBatch,
+    singlePartition: onePartition.findingRowsPerBatch,
+  },
   batches: { partitioned: one.batches, singlePartition: onePartition.batches },
   signals: signals.length,
   batchSize: BATCH,

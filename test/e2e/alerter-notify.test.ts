@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createKafkaEventLog, topicSpecs, type EventLog, type Producer } from '@ztv/bus';
 import { topicNames, type Signal } from '@ztv/events';
@@ -18,7 +17,7 @@ import { startPagerDutyReceiver, startSlackReceiver } from '../../services/alert
 import { makeSignal } from '../../services/alerter/src/testing/signals';
 import { waitForNoLag } from '../support/kafka-lag';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
-import { uniqueQueuePrefix } from '../support/redis';
+import { deleteQueuePrefixes, uniqueQueuePrefix } from '../support/redis';
 
 /*
  * Signals produced straight to ztv.signals.v1 on a real broker → the Alerter (Kafka consumer) → Postgres (findings,
@@ -144,12 +143,7 @@ describe('e2e: signals → alerter → Postgres → BullMQ → Slack and PagerDu
     await Promise.all([slack?.close(), pd?.close()]);
     await store?.close();
     await database?.drop();
-    const redis = new Redis(redisUrl);
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
-      string[]
-    >)
-      if (keys.length) await redis.del(...keys);
-    await redis.quit();
+    await deleteQueuePrefixes(redisUrl, [prefix]);
   });
 
   it('opens a critical finding and pages once, retried through two 429s (and a Slack 500)', async () => {

@@ -46,6 +46,20 @@ export function uniqueQueuePrefix(): string {
   return `ztv-test-${randomBytes(6).toString('hex')}`;
 }
 
+/** Deletes every key under each of `prefixes` (what tests with their own queue prefix leave behind). */
+export async function deleteQueuePrefixes(url: string, prefixes: Iterable<string>): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    for (const prefix of prefixes)
+      for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<
+        string[]
+      >)
+        if (keys.length) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
+
 async function pings(url: string): Promise<boolean> {
   const redis = new Redis(url, {
     lazyConnect: true,

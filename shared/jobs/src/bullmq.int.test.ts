@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { uniqueQueuePrefix } from '../../../test/support/redis';
+import { deleteQueuePrefixes, uniqueQueuePrefix } from '../../../test/support/redis';
 import { createBullMqJobQueue } from './bullmq';
 import { contractCatalog, jobQueueContract } from './contract';
 
@@ -22,15 +21,7 @@ function make() {
 
 afterAll(async () => {
   // Each test had its own prefix; remove what they left behind.
-  const redis = new Redis(redisUrl);
-  for (const prefix of prefixes) {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
-      string[]
-    >) {
-      if (keys.length) await redis.del(...keys);
-    }
-  }
-  await redis.quit();
+  await deleteQueuePrefixes(redisUrl, prefixes);
 });
 
 jobQueueContract('BullMQ on Redis', make);

@@ -1,7 +1,6 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/postgres';
-import { uniqueQueuePrefix } from '../../../../test/support/redis';
+import { deleteQueuePrefixes, uniqueQueuePrefix } from '../../../../test/support/redis';
 import { createBullMqJobQueue, type JobQueue } from '@ztv/jobs';
 import { acknowledgeFinding, getFindingByFingerprint, openStore, type PostgresStore } from '@ztv/store';
 import { createLogger } from '@ztv/telemetry';
@@ -32,13 +31,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await store?.close();
   await database?.drop();
-  const redis = new Redis(redisUrl);
-  for (const prefix of prefixes)
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
-      string[]
-    >)
-      if (keys.length) await redis.del(...keys);
-  await redis.quit();
+  await deleteQueuePrefixes(redisUrl, prefixes);
 });
 
 /**

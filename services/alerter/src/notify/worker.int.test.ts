@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { uniqueQueuePrefix } from '../../../../test/support/redis';
+import { deleteQueuePrefixes, uniqueQueuePrefix } from '../../../../test/support/redis';
 import { createBullMqJobQueue, type JobQueue } from '@ztv/jobs';
 import { createLogger } from '@ztv/telemetry';
 import type { DeliveryAttempt } from './recorder';
@@ -21,15 +20,7 @@ const prefixes: string[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 afterAll(async () => {
-  const redis = new Redis(redisUrl);
-  for (const prefix of prefixes) {
-    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 500 }) as AsyncIterable<
-      string[]
-    >) {
-      if (keys.length) await redis.del(...keys);
-    }
-  }
-  await redis.quit();
+  await deleteQueuePrefixes(redisUrl, prefixes);
 });
 
 describe('notification delivery through BullMQ on Redis', () => {
