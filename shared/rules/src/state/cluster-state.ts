@@ -16,6 +16,16 @@ export interface ResourceChange {
 const NONE: unique symbol = Symbol('none');
 
 /**
+ * A value derived from the resource index once, then kept current as objects change (the index's change listener)
+ * instead of recomputed per event: which ServiceAccount each Pod runs as, each namespace's mesh enrolment. `build`
+ * makes it from the index as it stands; `changed` is called after every later upsert and delete.
+ */
+export interface KeptIndex<T> {
+  build(resources: ResourceIndex): T;
+  changed(value: T, kind: string, namespace: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): void;
+}
+
+/**
  * Rule-owned state that is not a Kubernetes object (newest cert per identity, last clock reading per node, flow
  * windows): a named reducer the engine applies to every event before rules run.
  */
@@ -45,6 +55,8 @@ export class ClusterState {
   private lastChange: ResourceChange | undefined;
   /** Per namespace, its pod templates as last computed, kept current by the index's change listener (podTemplates). */
   private readonly templates = new Map<string, PodLike[]>();
+  /** KeptIndex values (see kept). */
+  private readonly keptValues = new Map<KeptIndex<unknown>, unknown>();
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
@@ -154,6 +166,15 @@ export class ClusterState {
     if (hit && hit.versions.length === versions.length && hit.versions.every((v, i) => v === versions[i])) return hit.value as T;
     const value = compute();
     this.lasting.set(key, { versions, value });
+    return value;
+  }
+
+  /** The value of a KeptIndex for this state: built on first use, then kept current by the index's change listener. */
+  kept<T>(def: KeptIndex<T>): T {
+    if (this.keptValues.has(def)) return this.keptValues.get(def) as T;
+    const value = def.build(this.resources);
+    this.keptValues.set(def, value);
+    this.resources.onChange((kind, ns, name, before, after) => def.changed(value, kind, ns, name, before, after));
     return value;
   }
 

@@ -1,4 +1,4 @@
-import type { ClusterState } from './cluster-state';
+import type { ClusterState, KeptIndex } from './cluster-state';
 import type { KubeObject } from './kube-object';
 import { containersOf, type PodSpec } from './workloads';
 
@@ -81,23 +81,17 @@ export function isMeshGatewayPod(pod: KubeObject): boolean {
  * the index's change listener: the answer is the labels' say or else the first enrolling pod in index order, so only a
  * Namespace change or a change to a pod that enrols (before or after) can move it — the churn of other pods cannot.
  */
-const enrolments = new WeakMap<ClusterState, Map<string, MeshEnrolment | undefined>>();
-
-function enrolmentCache(state: ClusterState): Map<string, MeshEnrolment | undefined> {
-  let cache = enrolments.get(state);
-  if (cache) return cache;
-  const built = new Map<string, MeshEnrolment | undefined>();
-  state.resources.onChange((kind, namespace, name, before, after) => {
-    if (kind === 'Namespace') built.delete(name);
-    else if (kind === 'Pod' && (enrolmentByPod(before) || enrolmentByPod(after))) built.delete(namespace ?? '');
-  });
-  enrolments.set(state, (cache = built));
-  return cache;
-}
+const enrolments: KeptIndex<Map<string, MeshEnrolment | undefined>> = {
+  build: () => new Map(),
+  changed(cache, kind, namespace, name, before, after) {
+    if (kind === 'Namespace') cache.delete(name);
+    else if (kind === 'Pod' && (enrolmentByPod(before) || enrolmentByPod(after))) cache.delete(namespace ?? '');
+  },
+};
 
 /** meshEnrolmentUncached, computed once per namespace and then only again after a change that can move it. */
 export function meshEnrolment(state: ClusterState, ns: string): MeshEnrolment | undefined {
-  const cache = enrolmentCache(state);
+  const cache = state.kept(enrolments);
   if (cache.has(ns)) return cache.get(ns);
   const value = meshEnrolmentUncached(state, ns);
   cache.set(ns, value);

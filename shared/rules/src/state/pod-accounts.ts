@@ -1,4 +1,4 @@
-import type { ClusterState } from './cluster-state';
+import type { ClusterState, KeptIndex } from './cluster-state';
 import type { KubeObject } from './kube-object';
 
 /*
@@ -7,35 +7,36 @@ import type { KubeObject } from './kube-object';
  * step with it by the index's change listener.
  */
 
-const byState = new WeakMap<ClusterState, Map<string, Map<string, unknown>>>();
-
 /** spec.serviceAccountName, else the deprecated spec.serviceAccount, else `default` (as written: not checked). */
 const accountOf = (pod: KubeObject): unknown => {
   const spec = pod.spec ?? {};
   return spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
 };
 
-function index(state: ClusterState): Map<string, Map<string, unknown>> {
-  let idx = byState.get(state);
-  if (idx) return idx;
-  const built = new Map<string, Map<string, unknown>>();
-  const set = (pod: KubeObject) => {
-    const ns = pod.metadata.namespace ?? '';
-    let names = built.get(ns);
-    if (!names) built.set(ns, (names = new Map()));
-    names.set(pod.metadata.name, accountOf(pod));
-  };
-  for (const pod of state.resources.list('Pod')) set(pod);
-  state.resources.onChange((kind, ns, name, _before, after) => {
-    if (kind !== 'Pod') return;
-    if (after) set(after);
-    else built.get(ns ?? '')?.delete(name);
-  });
-  byState.set(state, (idx = built));
-  return idx;
+type Accounts = Map<string, Map<string, unknown>>;
+
+function setAccount(accounts: Accounts, pod: KubeObject): void {
+  const ns = pod.metadata.namespace ?? '';
+  let names = accounts.get(ns);
+  if (!names) accounts.set(ns, (names = new Map()));
+  names.set(pod.metadata.name, accountOf(pod));
 }
+
+/** namespace → Pod name → ServiceAccount. */
+const podAccounts: KeptIndex<Accounts> = {
+  build(resources) {
+    const accounts: Accounts = new Map();
+    for (const pod of resources.list('Pod')) setAccount(accounts, pod);
+    return accounts;
+  },
+  changed(accounts, kind, ns, name, _before, after) {
+    if (kind !== 'Pod') return;
+    if (after) setAccount(accounts, after);
+    else accounts.get(ns ?? '')?.delete(name);
+  },
+};
 
 /** The ServiceAccount of the Pod ns/name in the state (see accountOf), or undefined when there is no such Pod. */
 export function podServiceAccount(state: ClusterState, ns: string, name: string): unknown {
-  return index(state).get(ns)?.get(name);
+  return state.kept(podAccounts).get(ns)?.get(name);
 }
