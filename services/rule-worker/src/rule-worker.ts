@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterRecord, type Consumer, type EventLog, type Producer, type RecordBatch } from '@ztv/bus';
 import { topicNames, type Signal, type TopicNames } from '@ztv/events';
 import { RuleEngine, baselineRules, type Rule, type RulesConfig } from '@ztv/rules';
@@ -115,30 +116,23 @@ export class RuleWorker {
   /** Waits for the restore; ends it anyway after restoreIdleMs without a table batch, or when the worker stops. */
   private async untilRestored(restored: Promise<void>): Promise<void> {
     const idleMs = this.opts.restoreIdleMs ?? 30_000;
-    let watchdog: NodeJS.Timeout | undefined;
-    const watched = new Promise<void>((resolve) => {
-      const check = () => {
-        const r = this.restore;
-        if (!r || this.stopping) return resolve();
-        if (Date.now() - r.progressAt >= idleMs) {
-          this.log.warn(
-            { partitions: [...r.pending.keys()].map((k) => k.replace('\u0000', '/')), idleMs },
-            'state restore saw no table records for a while; going on without these partitions caught up',
-          );
-          void this.finishRestore().then(resolve, (err) => {
-            this.log.error({ err }, 'sending the restored signals failed; retrying');
-            watchdog = setTimeout(check, 1000);
-          });
-          return;
+    for (let r = this.restore; r && !this.stopping; r = this.restore) {
+      const idle = Date.now() - r.progressAt;
+      if (idle >= idleMs) {
+        this.log.warn(
+          { partitions: [...r.pending.keys()].map((k) => k.replace('\u0000', '/')), idleMs },
+          'state restore saw no table records for a while; going on without these partitions caught up',
+        );
+        try {
+          await this.finishRestore();
+          continue;
+        } catch (err) {
+          this.log.error({ err }, 'sending the restored signals failed; retrying');
+          await sleep(1000);
+          continue;
         }
-        watchdog = setTimeout(check, Math.min(1000, idleMs));
-      };
-      watchdog = setTimeout(check, Math.min(1000, idleMs));
-    });
-    try {
-      await Promise.race([restored, watched]);
-    } finally {
-      clearTimeout(watchdog);
+      }
+      await Promise.race([restored, sleep(Math.max(1, Math.min(1000, idleMs - idle)))]);
     }
   }
 
