@@ -134,8 +134,20 @@ class InProcessJobQueue<C extends JobCatalog> implements JobQueue<C> {
 
   private schedule(entry: Entry, delayMs: number): void {
     entry.state = 'delayed';
+    this.armUntil(entry, Date.now() + delayMs);
+  }
+
+  /**
+   * Node's timers run on a monotonic clock rounded to the millisecond, so one can fire a millisecond
+   * before Date.now() reaches the due time; a delayed job must never start early, so re-arm for the rest.
+   */
+  private armUntil(entry: Entry, dueAt: number): void {
     // unref: a pending retry must not keep an otherwise finished process alive.
-    entry.timer = setTimeout(() => this.makeReady(entry), delayMs).unref();
+    entry.timer = setTimeout(() => {
+      const left = dueAt - Date.now();
+      if (left > 0) this.armUntil(entry, dueAt);
+      else this.makeReady(entry);
+    }, Math.max(0, dueAt - Date.now())).unref();
   }
 
   private makeReady(entry: Entry): void {
