@@ -43,7 +43,7 @@ const rec = (id: string): ProducedRecord => ({ topic: 't', key: 'k', value: id, 
 describe('GuardedProducer', () => {
   it('answers a send Kafka does not acknowledge in time with BackpressureError, then fails fast until it settles', async () => {
     const g = await gated();
-    const p = new GuardedProducer(g.producer, { sendTimeoutMs: 50, retryAfterSeconds: 3, maxInDoubt: 100 });
+    const p = new GuardedProducer(g.producer, { sendTimeoutMs: 400, retryAfterSeconds: 3, maxInDoubt: 100 });
     g.hold();
     const err = await p.send([rec('a'), rec('b')]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackpressureError);
@@ -51,7 +51,8 @@ describe('GuardedProducer', () => {
     expect(p.stalled).toBe(true);
     const started = Date.now();
     await expect(p.send([rec('c')])).rejects.toBeInstanceOf(BackpressureError);
-    expect(Date.now() - started).toBeLessThan(40);
+    // Far below sendTimeoutMs: refused at once, not after waiting for Kafka again (room for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(200);
     g.release();
     await expect.poll(() => p.stalled).toBe(false);
     // The client retries what it was refused: what landed late is not produced again, the rest is.
