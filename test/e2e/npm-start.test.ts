@@ -35,7 +35,10 @@ describe('npm start (embedded, demo)', () => {
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
 
-    await expect.poll(() => /dashboard:\s+(\S+)/.exec(output)?.[1] ?? (child?.exitCode !== null ? `exited: ${output}` : undefined), { timeout: 90_000, interval: 250 }).toMatch(/^http/);
+    // The banner ends with "stop with Ctrl-C", printed once everything above it (the demo line too) is.
+    await expect
+      .poll(() => (/stop with Ctrl-C/.test(output) ? 'ready' : child?.exitCode !== null ? `exited: ${output}` : undefined), { timeout: 90_000, interval: 250 })
+      .toBe('ready');
     const dashboard = /dashboard:\s+(\S+?)\/?\s/.exec(output)![1]!;
     const token = /admin token \(shown once\): (\S+)/.exec(output)?.[1];
     expect(token).toMatch(/^ztv_/);

@@ -129,7 +129,6 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
   io.stdout(`  admin token (shown once): ${admin.token}`);
   io.stdout(`  audit webhook: POST ${url}/audit/webhook`);
   if (generated) io.stdout(`  ingest token (shown once): ${generated}`);
-  io.stdout('  stop with Ctrl-C');
 
   const demo = opts.demo ?? (opts.embedded === true && !kc);
   if (demo) {
@@ -150,6 +149,8 @@ async function start(opts: StartOptions, io: Io): Promise<void> {
       signal: aborter.signal,
     }).catch((err) => logger.error({ err }, 'demo replay failed'));
   }
+  // The banner's last line: everything above it is printed by then.
+  io.stdout('  stop with Ctrl-C');
 }
 
 /** A console line per finding transition: embedded mode's notification receiver. */
