@@ -1,5 +1,5 @@
 import type { ZtvEvent } from '@ztv/events';
-import { hex, pick, podObject, resource, T0, type PodInfo, type Rand, type World } from './engine-world';
+import { hex, pick, podObject, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
 
 /* The timed event stream: about 60% flows, 30% audit events, 8% resource changes, 2% certificates, as JSON strings. */
 
@@ -8,45 +8,78 @@ const uuid = (r: Rand) => `${hex(r, 8)}-${hex(r, 4)}-4${hex(r, 3)}-a${hex(r, 3)}
 const envelope = (r: Rand, type: ZtvEvent['type'], source: string, at: number, data: unknown) =>
   ({ id: `${source}/${uuid(r)}`, type, cluster: 'bench', source, time: iso(at), observedAt: iso(at + 40), data }) as ZtvEvent;
 
-function endpoint(p: PodInfo, meshedNs: Set<string>, port?: number) {
+/*
+ * Flows as the collector's parsers emit them (shared/formats: hubble/endpoint.ts, envoy/access-log.ts), not richer:
+ * Hubble knows both pods, their labels (k8s: prefix dropped), ServiceAccount and Cilium identity, never an mTLS
+ * principal; an inbound sidecar's access log knows the client only by address and the principal of its certificate
+ * (namespace and ServiceAccount read from it), and its own pod from the collector's context.
+ */
+function hubbleEndpoint(p: PodInfo, port: number) {
   return {
     namespace: p.ns,
     pod: p.name,
     workload: p.workload,
     workloadKind: 'Deployment',
     serviceAccount: p.sa,
-    labels: { app: p.workload, 'app.kubernetes.io/name': p.workload },
+    labels: {
+      app: p.workload,
+      'app.kubernetes.io/name': p.workload,
+      'io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name': p.ns,
+      'io.cilium.k8s.policy.cluster': 'default',
+      'io.cilium.k8s.policy.serviceaccount': p.sa,
+      'io.kubernetes.pod.namespace': p.ns,
+    },
     ip: p.ip,
-    ...(port ? { port } : {}),
-    ...(meshedNs.has(p.ns) ? { principal: `spiffe://cluster.local/ns/${p.ns}/sa/${p.sa}` } : {}),
+    port,
+    identity: 10_000 + (stable(`${p.ns}/${p.workload}`)() * 50_000) | 0,
   };
 }
+
+const spiffe = (p: PodInfo) => `spiffe://cluster.local/ns/${p.ns}/sa/${p.sa}`;
 
 function flow(r: Rand, w: World, byNs: Map<string, number[]>, meshed: Set<string>, at: number): ZtvEvent {
   const src = pick(r, w.pods);
   // Mostly within the namespace (service to service), the rest across namespaces.
   const dst = r() < 0.7 ? (w.pods[pick(r, byNs.get(src.ns) ?? [0])] as PodInfo) : pick(r, w.pods);
-  const hubble = r() < 0.5;
+  // An inbound sidecar reports only connections into a meshed pod; between meshed pods half the flows are its.
+  const hubble = !(meshed.has(dst.ns) && meshed.has(src.ns)) || r() < 0.5;
   const denied = r() < 0.01;
   const metadata = r() < 0.0005;
   const http = r() < 0.4;
   const plaintext = !hubble && r() < 0.01;
-  const destination = metadata ? { ip: '169.254.169.254', port: 80, reserved: ['world'] } : endpoint(dst, meshed, 8080);
-  return envelope(r, 'flow', hubble ? 'hubble' : 'envoy-als', at, {
-    verdict: denied ? 'dropped' : 'forwarded',
-    ...(denied ? { dropReason: 'POLICY_DENIED' } : {}),
-    direction: hubble ? 'egress' : 'ingress',
-    reporter: hubble ? 'hubble' : 'sidecar-inbound',
-    source: endpoint(src, meshed),
-    destination,
+  const ephemeral = 32768 + Math.floor(r() * 28000);
+  const svc = `${dst.workload}.${dst.ns}.svc.cluster.local`;
+  const l7 = http ? { l7: { type: 'http', method: pick(r, ['GET', 'GET', 'POST', 'PUT']), url: `/api/v1/items/${Math.floor(r() * 1e4)}`, code: 200 } } : {};
+  // Denied: Cilium drops the packet for policy; an inbound sidecar's RBAC filter refuses the request.
+  const verdict = (hubble || metadata) && denied ? { verdict: 'dropped', dropReason: 'POLICY_DENIED' } : denied ? { verdict: 'denied', dropReason: 'RBAC_ACCESS_DENIED' } : { verdict: 'forwarded' };
+  if (hubble || metadata) {
+    const destination = metadata ? { ip: '169.254.169.254', port: 80, identity: 2, reserved: ['reserved:world'] } : hubbleEndpoint(dst, 8080);
+    return envelope(r, 'flow', 'hubble', at, {
+      ...verdict,
+      direction: 'egress',
+      reporter: 'hubble',
+      source: hubbleEndpoint(src, ephemeral),
+      destination,
+      protocol: http ? 'HTTP' : 'TCP',
+      ...l7,
+      mtls: { mode: 'unknown' },
+      isReply: false,
+      count: 1 + Math.floor(r() * 3),
+    });
+  }
+  const client = plaintext ? { ip: src.ip, port: ephemeral } : { principal: spiffe(src), namespace: src.ns, serviceAccount: src.sa, ip: src.ip, port: ephemeral };
+  return envelope(r, 'flow', 'envoy-access-log', at, {
+    ...verdict,
+    direction: 'ingress',
+    reporter: 'sidecar-inbound',
+    source: client,
+    destination: { principal: spiffe(dst), namespace: dst.ns, pod: dst.name, ip: dst.ip, port: 8080, dnsNames: [svc] },
     protocol: http ? 'HTTP' : 'TCP',
-    ...(http ? { l7: { type: 'REQUEST', method: pick(r, ['GET', 'GET', 'POST', 'PUT']), url: `http://${dst.workload}.${dst.ns}.svc.cluster.local/api/v1/items/${Math.floor(r() * 1e4)}`, code: 200 } } : {}),
-    mtls: hubble
-      ? { mode: 'unknown' }
-      : plaintext
-        ? { mode: 'none' }
-        : { mode: 'mutual', peerPrincipal: `spiffe://cluster.local/ns/${src.ns}/sa/${src.sa}`, tlsVersion: 'TLSv1.3', sni: `outbound_.8080_._.${dst.workload}.${dst.ns}.svc.cluster.local` },
-    count: 1 + Math.floor(r() * 3),
+    ...l7,
+    mtls: plaintext
+      ? { mode: 'none' }
+      : { mode: 'mutual', peerPrincipal: spiffe(src), tlsVersion: 'TLSv1.3', sni: `outbound_.8080_._.${svc}` },
+    count: 1,
   });
 }
 

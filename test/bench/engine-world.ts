@@ -54,7 +54,7 @@ export function resource(obj: Record<string, any>, op: 'upsert' | 'delete' = 'up
 }
 
 /** A stable pseudo-random number per string, so a pod's spec is the same in every update of it. */
-function stable(s: string): Rand {
+export function stable(s: string): Rand {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return prng(h >>> 0);

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FlowData } from '@ztv/events';
 import { defaultRulesConfig } from '../config';
 import { event } from '../testing';
-import { deniedFlowSlice, isAuthRequiredDrop, isPolicyDenied, podIpSlice } from './flows';
-import { resourceEvent } from '../testing';
+import { deniedFlowSlice, isAuthRequiredDrop, isPolicyDenied } from './flows';
 
 const config = defaultRulesConfig();
 const denied = (pod: string, count = 1): FlowData => ({
@@ -49,28 +48,5 @@ describe('deniedFlowSlice', () => {
     // Cilium's AUTH_REQUIRED (which a parser may report as `denied`) is authentication, not a policy refusal.
     expect(isPolicyDenied({ ...denied('a'), verdict: 'denied', dropReason: 'AUTH_REQUIRED' })).toBe(false);
     expect(isAuthRequiredDrop({ ...denied('a'), verdict: 'denied', dropReason: 'AUTH_REQUIRED' })).toBe(true);
-  });
-});
-
-describe('podIpSlice', () => {
-  const pod = (name: string, ip: string, extra: Record<string, unknown> = {}) => ({
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'shop' },
-    spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], ...extra },
-    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }, { ip: 'fd00::12' }] },
-  });
-
-  it('indexes running pods by every IP, follows IP changes and deletes, and skips host-network pods', () => {
-    const s = podIpSlice.init();
-    podIpSlice.apply(s, resourceEvent(pod('cart-0', '10.244.1.12')), config);
-    podIpSlice.apply(s, resourceEvent(pod('node-agent-x', '10.0.0.21', { hostNetwork: true })), config);
-    expect([...(s.byIp.get('10.244.1.12') ?? [])]).toEqual(['shop/cart-0']);
-    expect(s.byIp.get('fd00::12')?.has('shop/cart-0')).toBe(true);
-    expect(s.byIp.has('10.0.0.21')).toBe(false);
-    podIpSlice.apply(s, resourceEvent(pod('cart-0', '10.244.1.99')), config);
-    expect(s.byIp.has('10.244.1.12')).toBe(false);
-    podIpSlice.apply(s, resourceEvent(pod('cart-0', '10.244.1.99'), 'delete'), config);
-    expect(s.byIp.size).toBe(0);
   });
 });

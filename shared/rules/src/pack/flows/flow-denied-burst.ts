@@ -1,5 +1,5 @@
 import type { EventRule, Violation } from '../../engine/types';
-import { deniedFlowSlice, isPolicyDenied, podIpSlice, sourceKeyOf } from '../../state/flows';
+import { deniedFlowSlice, isPolicyDenied, sourceKeyOf } from '../../state/flows';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 
 /** More than deniedBurst policy-denied flows from one source within deniedWindowSeconds: lateral-movement probing. */
@@ -10,7 +10,7 @@ export const flowDeniedBurst: EventRule = {
   severity: 'medium',
   area: 'flows',
   on: ['flow'],
-  slices: [deniedFlowSlice, podIpSlice],
+  slices: [deniedFlowSlice],
   rationale:
     'Under default-deny, a workload that suddenly hits many denied destinations is scanning: a compromised pod mapping what it can reach. A single denied flow is usually a misconfiguration; a burst is a pattern worth a person\'s attention.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new burst.',

@@ -1,9 +1,7 @@
 import type { FlowData } from '@ztv/events';
 import type { EventRule, RuleContext, Violation } from '../../engine/types';
 import { kubeIdentityOf } from '../identity/spiffe-id';
-import { podIpSlice } from '../../state/flows';
-import { podServiceAccount } from '../../state/pod-accounts';
-import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
+import { endpointName, endpointPod, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 
 /**
  * The principal the source presented. `source.principal` is explicit; `mtls.peerPrincipal` is the source's only
@@ -18,16 +16,14 @@ function sourcePrincipal(f: FlowData): string | undefined {
 /**
  * The source pod's namespace and ServiceAccount, from evidence independent of the certificate: the Pod in state
  * (named by the flow, or found by its IP; spec.serviceAccountName, default 'default'), else the flow's own
- * serviceAccount when no principal was there to derive it from (Cilium reads it from the pod's labels).
+ * serviceAccount when no principal was there to derive it from (Cilium reads it from the pod's labels). `pod`: the
+ * Pod it came from, when it did.
  */
-function sourceAccount(f: FlowData, ctx: RuleContext): { namespace: string; name: string; from: string; pod?: string } | undefined {
-  const ep = resolveEndpoint(f.source, ctx);
-  const account = ep.pod && ep.namespace ? podServiceAccount(ctx.state, ep.namespace, ep.pod) : undefined;
-  if (account !== undefined && ep.pod && ep.namespace) {
-    return { namespace: ep.namespace, name: account as string, from: `Pod ${ep.namespace}/${ep.pod}`, pod: ep.pod };
-  }
+function sourceAccount(f: FlowData, ctx: RuleContext): { namespace: string; name: string; pod?: string } | undefined {
+  const pod = endpointPod(f.source, ctx);
+  if (pod) return { namespace: pod.namespace, name: pod.account as string, pod: pod.name };
   if (f.source.serviceAccount && f.source.namespace && !f.source.principal) {
-    return { namespace: f.source.namespace, name: f.source.serviceAccount, from: `${f.reporter} flow` };
+    return { namespace: f.source.namespace, name: f.source.serviceAccount };
   }
   return undefined;
 }
@@ -40,7 +36,6 @@ export const flowIdentityMismatch: EventRule = {
   severity: 'high',
   area: 'flows',
   on: ['flow'],
-  slices: [podIpSlice],
   rationale:
     'A connection whose certificate names a different ServiceAccount than the pod it came from means a workload is presenting someone else\'s identity: a stolen SVID or key, or a misissued certificate. Authorization policy would grant it the other identity\'s rights.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new occurrence.',
@@ -75,7 +70,7 @@ export const flowIdentityMismatch: EventRule = {
           presentedServiceAccount: id.serviceAccount,
           expectedNamespace: sa.namespace,
           expectedServiceAccount: sa.name,
-          serviceAccountFrom: sa.from,
+          serviceAccountFrom: sa.pod ? `Pod ${sa.namespace}/${sa.pod}` : `${f.reporter} flow`,
           ...flowEvidence(event),
         },
       },

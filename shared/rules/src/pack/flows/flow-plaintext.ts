@@ -1,6 +1,6 @@
 import type { FlowData } from '@ztv/events';
 import type { EventRule, Violation } from '../../engine/types';
-import { AUTH_DROPS_TOLERATED, authDropSlice, isAuthRequiredDrop, pairKeyOf, podIpSlice } from '../../state/flows';
+import { AUTH_DROPS_TOLERATED, authDropSlice, isAuthRequiredDrop, pairKeyOf } from '../../state/flows';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 
 /**
@@ -36,7 +36,7 @@ export const flowPlaintext: EventRule = {
   severity: 'high',
   area: 'flows',
   on: ['flow'],
-  slices: [podIpSlice, authDropSlice],
+  slices: [authDropSlice],
   rationale:
     'Zero trust means every connection is authenticated and encrypted with workload identity. A plaintext connection reaching a meshed workload shows PERMISSIVE (or DISABLE) mTLS in effect, or a client outside the mesh, and can be read, replayed or spoofed on the network.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new occurrence.',

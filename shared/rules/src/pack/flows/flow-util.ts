@@ -1,7 +1,7 @@
 import type { FlowData, FlowEndpoint, FlowEvent, Subject } from '@ztv/events';
 import type { RuleContext, Violation } from '../../engine/types';
 import type { KubeObject } from '../../state/kube-object';
-import { podIpSlice } from '../../state/flows';
+import { podEntry, podsAtIp, type PodEntry } from '../../state/pods';
 import { workloadKinds } from '../../state/workloads';
 
 /** The workload that owns a Pod, following controller ownerReferences (ReplicaSet → Deployment, Job → CronJob). */
@@ -29,11 +29,21 @@ function kindOfWorkload(ns: string, name: string, ctx: RuleContext): string | un
  */
 export function resolveEndpoint(ep: FlowEndpoint, ctx: RuleContext): FlowEndpoint {
   if (ep.pod || ep.workload || !ep.ip) return ep;
-  const pods = ctx.state.slice(podIpSlice).byIp.get(ep.ip);
-  if (pods?.size !== 1) return ep;
-  const [ref] = [...pods] as [string];
-  const slash = ref.indexOf('/');
-  return { ...ep, namespace: ref.slice(0, slash), pod: ref.slice(slash + 1) };
+  const pods = podsAtIp(ctx.state, ep.ip);
+  if (pods.length !== 1) return ep;
+  const pod = pods[0] as PodEntry;
+  return { ...ep, namespace: pod.namespace, pod: pod.name };
+}
+
+/**
+ * The Pod in state a flow endpoint is: the one it names, else the one that has its address (if exactly one does) —
+ * the Pod resolveEndpoint fills in. Undefined for an endpoint that names only a workload, or no Pod in state.
+ */
+export function endpointPod(ep: FlowEndpoint, ctx: RuleContext): PodEntry | undefined {
+  if (ep.pod) return ep.namespace ? podEntry(ctx.state, ep.namespace, ep.pod) : undefined;
+  if (ep.workload || !ep.ip) return undefined;
+  const pods = podsAtIp(ctx.state, ep.ip);
+  return pods.length === 1 ? pods[0] : undefined;
 }
 
 export interface EndpointSubject {
