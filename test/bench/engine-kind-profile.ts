@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { parseZtvEvent } from '@ztv/events';
+import { parseZtvEvent, safeParseZtvEventJson } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { buildStream } from './engine-stream';
 import { buildWorld, prng, T0 } from './engine-world';
@@ -37,13 +37,19 @@ const perEvent = (fn: (line: string) => void) => {
   return ((performance.now() - t0) * 1000) / selected.length / passes;
 };
 
-const decodeOnly = perEvent((l) => parseZtvEvent(JSON.parse(l)));
+/** What the rule-worker does with a record's JSON (as bench:engine measures it). */
+const decode = (line: string) => {
+  const r = safeParseZtvEventJson(JSON.parse(line));
+  if (!r.success) throw r.error;
+  return r.data;
+};
+const decodeOnly = perEvent(decode);
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 await session.post('Profiler.start');
-const withEngine = perEvent((l) => engine.process(parseZtvEvent(JSON.parse(l))));
+const withEngine = perEvent((l) => engine.process(decode(l)));
 const { profile } = await session.post('Profiler.stop');
 writeFileSync(out, JSON.stringify(profile));
 console.log(`${only}: ${selected.length} events; decode ${decodeOnly.toFixed(2)} µs, engine.process ${(withEngine - decodeOnly).toFixed(2)} µs each (wall); profile in ${out}`);

@@ -48,6 +48,7 @@ export class RuleEngine {
     const slices = new Map<string, StateSlice<unknown>>();
     for (const r of opts.rules) for (const s of r.slices ?? []) slices.set(s.name, s);
     this.state = new ClusterState([...slices.values()]);
+    for (const r of opts.rules) for (const k of r.indexes ?? []) this.state.kept(k);
   }
 
   get config(): RulesConfig {

@@ -1,6 +1,6 @@
 import type { EventType, Severity, Subject, ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
-import type { ClusterState, StateSlice } from '../state/cluster-state';
+import type { ClusterState, KeptIndex, StateSlice } from '../state/cluster-state';
 
 export type Area = 'certificates' | 'clock' | 'network-policy' | 'mtls' | 'authorization' | 'workload' | 'audit' | 'flows';
 
@@ -20,6 +20,12 @@ export interface RuleMeta {
   thresholds?: string[];
   /** State slices this rule reads; the engine keeps them up to date. */
   slices?: StateSlice<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  /**
+   * Kept indexes this rule reads (ClusterState.kept): the engine starts them with its state, so they are kept current
+   * from the first event on instead of built whole from the index when a rule first asks (one event would pay for
+   * every Pod in the cluster). Not listing one is not wrong, only that first event slower.
+   */
+  indexes?: KeptIndex<any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 /** A violation a rule found. `scope` is the unit the rule re-checked (see StateRule). */

@@ -20,7 +20,7 @@ export interface PodEntry {
   readonly ips: readonly string[];
 }
 
-interface PodDirectory {
+export interface PodDirectory {
   /** namespace → name → entry. */
   byName: Map<string, Map<string, PodEntry>>;
   /** address → the Pods that have it (normally one). */
@@ -75,7 +75,8 @@ function remove(d: PodDirectory, e: PodEntry): void {
 
 const sameIps = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((ip, i) => ip === b[i]);
 
-const podDirectory: KeptIndex<PodDirectory> = {
+/** Pods by namespace and name, and by address (see podEntry, podsAtIp). */
+export const podDirectory: KeptIndex<PodDirectory> = {
   build(resources) {
     const d: PodDirectory = { byName: new Map(), byIp: new Map() };
     for (const pod of resources.list('Pod')) add(d, entryOf(pod));

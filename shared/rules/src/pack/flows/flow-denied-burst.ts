@@ -1,6 +1,7 @@
 import type { EventRule, Violation } from '../../engine/types';
 import { deniedFlowSlice, isPolicyDenied, sourceKeyOf } from '../../state/flows';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
+import { podDirectory } from '../../state/pods';
 
 /** More than deniedBurst policy-denied flows from one source within deniedWindowSeconds: lateral-movement probing. */
 export const flowDeniedBurst: EventRule = {
@@ -11,6 +12,7 @@ export const flowDeniedBurst: EventRule = {
   area: 'flows',
   on: ['flow'],
   slices: [deniedFlowSlice],
+  indexes: [podDirectory],
   rationale:
     'Under default-deny, a workload that suddenly hits many denied destinations is scanning: a compromised pod mapping what it can reach. A single denied flow is usually a misconfiguration; a burst is a pattern worth a person\'s attention.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new burst.',

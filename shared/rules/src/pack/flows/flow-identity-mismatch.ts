@@ -2,6 +2,7 @@ import type { FlowData } from '@ztv/events';
 import type { EventRule, RuleContext, Violation } from '../../engine/types';
 import { kubeIdentityOf } from '../identity/spiffe-id';
 import { endpointName, endpointPod, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
+import { podDirectory } from '../../state/pods';
 
 /**
  * The principal the source presented. `source.principal` is explicit; `mtls.peerPrincipal` is the source's only
@@ -36,6 +37,7 @@ export const flowIdentityMismatch: EventRule = {
   severity: 'high',
   area: 'flows',
   on: ['flow'],
+  indexes: [podDirectory],
   rationale:
     'A connection whose certificate names a different ServiceAccount than the pod it came from means a workload is presenting someone else\'s identity: a stolen SVID or key, or a misissued certificate. Authorization policy would grant it the other identity\'s rights.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new occurrence.',

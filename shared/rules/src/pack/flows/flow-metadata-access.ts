@@ -1,5 +1,6 @@
 import type { EventRule, Violation } from '../../engine/types';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
+import { podDirectory } from '../../state/pods';
 
 const norm = (ip: string) => ip.trim().toLowerCase();
 
@@ -19,6 +20,7 @@ export const flowMetadataAccess: EventRule = {
   severity: 'high',
   area: 'flows',
   on: ['flow'],
+  indexes: [podDirectory],
   rationale:
     'The instance metadata service hands out the node\'s cloud credentials. A pod talking to it is the classic SSRF-to-cloud-takeover path (Capital One, 2019); workloads should use workload identity federation instead, and egress policy should block it.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new occurrence.',

@@ -2,6 +2,7 @@ import type { FlowData } from '@ztv/events';
 import type { EventRule, Violation } from '../../engine/types';
 import { AUTH_DROPS_TOLERATED, authDropSlice, isAuthRequiredDrop, pairKeyOf } from '../../state/flows';
 import { endpointName, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
+import { podDirectory } from '../../state/pods';
 
 /**
  * Why a flow counts as a connection without mTLS into a meshed workload; undefined when it does not.
@@ -37,6 +38,7 @@ export const flowPlaintext: EventRule = {
   area: 'flows',
   on: ['flow'],
   slices: [authDropSlice],
+  indexes: [podDirectory],
   rationale:
     'Zero trust means every connection is authenticated and encrypted with workload identity. A plaintext connection reaching a meshed workload shows PERMISSIVE (or DISABLE) mTLS in effect, or a client outside the mesh, and can be read, replayed or spoofed on the network.',
   resolvesWhen: 'Event-based: resolved by the alerter after the quiet period with no new occurrence.',
