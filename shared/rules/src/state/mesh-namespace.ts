@@ -76,41 +76,51 @@ export function isMeshGatewayPod(pod: KubeObject): boolean {
   return !!proxy?.args?.some((a) => a === 'router' || a === 'waypoint');
 }
 
+/** A namespace's enrolment as computed, and whether its labels decided it (then no pod can move it). */
+interface KnownEnrolment {
+  value: MeshEnrolment | undefined;
+  byLabels: boolean;
+}
+
 /**
  * Per state, each namespace's enrolment as last computed (a missing entry: not computed or stale). Kept across events by
  * the index's change listener: the answer is the labels' say or else the first enrolling pod in index order, so only a
- * Namespace change or a change to a pod that enrols (before or after) can move it — the churn of other pods cannot.
+ * Namespace change, or a change to a pod that enrols (before or after) where the labels say nothing, can move it —
+ * the churn of other pods cannot.
  */
-const enrolments: KeptIndex<Map<string, MeshEnrolment | undefined>> = {
+const enrolments: KeptIndex<Map<string, KnownEnrolment>> = {
   build: () => new Map(),
   changed(cache, kind, namespace, name, before, after) {
     if (kind === 'Namespace') cache.delete(name);
-    else if (kind === 'Pod' && (enrolmentByPod(before) || enrolmentByPod(after))) cache.delete(namespace ?? '');
+    else if (kind === 'Pod') {
+      const ns = namespace ?? '';
+      const known = cache.get(ns);
+      if (known && !known.byLabels && (enrolmentByPod(before) || enrolmentByPod(after))) cache.delete(ns);
+    }
   },
 };
 
 /** meshEnrolmentUncached, computed once per namespace and then only again after a change that can move it. */
 export function meshEnrolment(state: ClusterState, ns: string): MeshEnrolment | undefined {
   const cache = state.kept(enrolments);
-  if (cache.has(ns)) return cache.get(ns);
-  const value = meshEnrolmentUncached(state, ns);
-  cache.set(ns, value);
-  return value;
+  let known = cache.get(ns);
+  if (!known) cache.set(ns, (known = meshEnrolmentUncached(state, ns)));
+  return known.value;
 }
 
 /**
  * Whether a namespace is meshed: its labels (injection, revision, ambient), or else a pod seen in it with a
  * sidecar (container or `sidecar.istio.io/status` annotation) or ambient redirection. Gateways do not count.
  */
-function meshEnrolmentUncached(state: ClusterState, ns: string): MeshEnrolment | undefined {
+function meshEnrolmentUncached(state: ClusterState, ns: string): KnownEnrolment {
   const labels = namespaceLabelsOf(state, ns);
   const byLabels = enrolmentByLabels(labels);
-  if (byLabels) return byLabels;
+  if (byLabels) return { value: byLabels, byLabels: true };
   for (const pod of state.resources.list('Pod', ns)) {
     const byPod = enrolmentByPod(pod);
-    if (byPod) return byPod;
+    if (byPod) return { value: byPod, byLabels: false };
   }
-  return undefined;
+  return { value: undefined, byLabels: false };
 }
 
 /** The namespace's own say: ambient, injection or revision labels. */
