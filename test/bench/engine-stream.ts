@@ -1,5 +1,5 @@
 import type { ZtvEvent } from '@ztv/events';
-import { hex, pick, podObject, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
+import { deploymentObject, hex, pick, pinnedImage, podObject, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
 
 /* The timed event stream: about 60% flows, 30% audit events, 8% resource changes, 2% certificates, as JSON strings. */
 
@@ -154,8 +154,9 @@ function change(r: Rand, w: World, meshed: Set<string>, at: number): ZtvEvent {
   if (next) return resource(podObject(next, meshed.has(next.ns), 'Pending', at), 'upsert', at);
   if (x < 0.9) return resource(podObject(p, meshed.has(p.ns), 'Running', at), 'upsert', at); // a status update
   if (x < 0.97) {
-    const image = r() < 0.9 ? `ghcr.io/acme/${p.workload}@sha256:${hex(r, 64)}` : `ghcr.io/acme/${p.workload}:latest`;
-    return resource({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: p.workload, namespace: p.ns, uid: `dep-${p.ns}-${p.workload}`, labels: { app: p.workload } }, spec: { replicas: 5, selector: { matchLabels: { app: p.workload } }, template: { metadata: { labels: { app: p.workload } }, spec: { serviceAccountName: p.sa, containers: [{ name: p.workload, image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] } } } }, 'upsert', at);
+    // A rollout: the same Deployment with another image (now and then a mutable tag).
+    const image = r() < 0.9 ? pinnedImage(r, p.workload) : `ghcr.io/acme/${p.workload}:latest`;
+    return resource(deploymentObject(p.ns, p.workload, p.sa, image), 'upsert', at);
   }
   return resource({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: `allow-${p.workload}`, namespace: p.ns, uid: `np-${p.ns}-${p.workload}` }, spec: { podSelector: { matchLabels: { app: p.workload } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'gateway' } } }], ports: [{ port: 8080, protocol: 'TCP' }] }] } }, 'upsert', at);
 }

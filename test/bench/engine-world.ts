@@ -105,14 +105,27 @@ export function podObject(p: PodInfo, meshed: boolean, phase = 'Running', at = T
   };
 }
 
-function template(r: Rand, ns: string, app: string, sa: string) {
+function template(app: string, sa: string, image: string) {
   return {
     metadata: { labels: { app, 'app.kubernetes.io/name': app } },
     spec: {
       serviceAccountName: sa,
       automountServiceAccountToken: false,
-      containers: [{ name: app, image: `ghcr.io/acme/${app}@sha256:${hex(r, 64)}`, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+      containers: [{ name: app, image, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
     },
+  };
+}
+
+/** An image pinned by digest, as the world's workloads run. */
+export const pinnedImage = (r: Rand, app: string) => `ghcr.io/acme/${app}@sha256:${hex(r, 64)}`;
+
+/** The Deployment of workload `app` in `ns` (the stream's rollouts send it again with another image). */
+export function deploymentObject(ns: string, app: string, sa: string, image: string) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: app, namespace: ns, uid: `dep-${ns}-${app}`, labels: { app } },
+    spec: { replicas: 5, selector: { matchLabels: { app } }, template: template(app, sa, image) },
   };
 }
 
@@ -144,8 +157,8 @@ export function buildWorld(r: Rand, namespaces: number, podsPerNs: number, workl
       const hash = hex(r, 9).replace(/[0-9]/g, (d) => 'bcdfghjkl'[Number(d)] ?? 'x');
       const rs = `${app}-${hash}`;
       o({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: app, namespace: ns, uid: `sa-${ns}-${app}` }, automountServiceAccountToken: false });
-      o({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: app, namespace: ns, uid: `dep-${ns}-${app}`, labels: { app } }, spec: { replicas: 5, selector: { matchLabels: { app } }, template: template(r, ns, app, sa) } });
-      o({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: rs, namespace: ns, uid: `rs-${ns}-${rs}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, uid: `dep-${ns}-${app}`, controller: true }] }, spec: { replicas: 5, template: template(r, ns, app, sa) } });
+      o(deploymentObject(ns, app, sa, pinnedImage(r, app)));
+      o({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: rs, namespace: ns, uid: `rs-${ns}-${rs}`, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, uid: `dep-${ns}-${app}`, controller: true }] }, spec: { replicas: 5, template: template(app, sa, pinnedImage(r, app)) } });
       o({ apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns, uid: `svc-${ns}-${app}` }, spec: { selector: { app }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } });
       for (let k = i; k < podsPerNs; k += workloadsPerNs) {
         const p: PodInfo = { ns, name: `${rs}-${hex(r, 5)}`, workload: app, sa, ip: `10.${(n >> 8) + 64}.${n & 255}.${k + 2}`, rs, hash };
