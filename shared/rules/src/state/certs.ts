@@ -198,6 +198,7 @@ function forgetDeleted(s: CertState, kind: string, ns: string | undefined, name:
  */
 export const certSlice: StateSlice<CertState> = {
   name: 'certs',
+  on: ['cert', 'k8s.resource'],
   init: () => ({ identities: new Map(), touched: { eventId: '', identities: [] }, byPlace: new Map(), nextSeq: 0 }),
   apply(s, e) {
     if (e.type === 'cert') {

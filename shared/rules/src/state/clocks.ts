@@ -30,6 +30,7 @@ export function effectiveReading(n: NodeClock, config: RulesConfig): ClockReadin
 
 /** Last clock reading per node and method; a Node delete forgets the node. */
 export const clockSlice: StateSlice<ClockState> = {
+  on: ['clock', 'k8s.resource'],
   name: 'clocks',
   init: () => new Map(),
   apply(s, e) {

@@ -31,16 +31,20 @@ export interface KeptIndex<T> {
  */
 export interface StateSlice<T> {
   name: string;
+  /** The event types apply reads; it is not called for others (every event type when absent). */
+  on?: readonly ZtvEvent['type'][];
   init(): T;
   apply(state: T, event: ZtvEvent, config: RulesConfig): void;
 }
 
+type SliceEntry = { def: StateSlice<unknown>; value: unknown };
+
 /** What the rules of one worker (one set of partitions, or one offline run) know. */
 export class ClusterState {
   readonly resources = new ResourceIndex();
-  private readonly slices = new Map<string, { def: StateSlice<unknown>; value: unknown }>();
-  /** slices' values, as an array for apply's loop (every event goes through it). */
-  private sliceList: { def: StateSlice<unknown>; value: unknown }[] = [];
+  private readonly slices = new Map<string, SliceEntry>();
+  /** The slices each event type goes to (apply's loop, for every event), built as types are first seen. */
+  private slicesByType = new Map<string, SliceEntry[]>();
   /** Values derived from the state since it last changed (see memo). */
   private readonly derived = new Map<string, unknown>();
   private derivedAt = -1;
@@ -60,7 +64,6 @@ export class ClusterState {
 
   constructor(slices: StateSlice<unknown>[] = []) {
     for (const def of slices) this.slices.set(def.name, { def, value: def.init() });
-    this.sliceList = [...this.slices.values()];
     this.resources.onChange((kind, ns, name, before, after) => {
       const cached = this.templates.get(ns ?? '');
       if (!cached) return;
@@ -107,7 +110,7 @@ export class ClusterState {
         }
       }
     }
-    for (const s of this.sliceList) s.def.apply(s.value, event, config);
+    for (const s of this.slicesFor(event.type)) s.def.apply(s.value, event, config);
     if (this.derived.size) this.derived.clear(); // slices changed too
   }
 
@@ -178,12 +181,21 @@ export class ClusterState {
     return value;
   }
 
+  private slicesFor(type: string): SliceEntry[] {
+    let list = this.slicesByType.get(type);
+    if (!list) {
+      list = [...this.slices.values()].filter((s) => !s.def.on || (s.def.on as readonly string[]).includes(type));
+      this.slicesByType.set(type, list);
+    }
+    return list;
+  }
+
   slice<T>(def: StateSlice<T>): T {
     let s = this.slices.get(def.name);
     if (!s) {
       s = { def: def as StateSlice<unknown>, value: def.init() };
       this.slices.set(def.name, s);
-      this.sliceList = [...this.slices.values()];
+      this.slicesByType = new Map();
     }
     return s.value as T;
   }

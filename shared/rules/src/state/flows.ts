@@ -103,6 +103,7 @@ function countFlow(ws: FlowWindows, key: string, e: Extract<ZtvEvent, { type: 'f
 function windowSlice(name: string, keyOf: (f: FlowData) => string | undefined, limit: (c: RulesConfig) => number): StateSlice<FlowWindows> {
   return {
     name,
+    on: ['flow'],
     init: () => new Map(),
     apply(ws, e, config) {
       if (e.type !== 'flow') return;

@@ -15,6 +15,7 @@ const MAX_SESSIONS = 4096;
  */
 export const streamSessionSlice: StateSlice<{ ids: Set<string>; order: string[] }> = {
   name: 'audit-stream-sessions',
+  on: ['k8s.audit'],
   init: () => ({ ids: new Set(), order: [] }),
   apply(s, e) {
     if (e.type !== 'k8s.audit' || e.data.stage !== 'ResponseStarted') return;
