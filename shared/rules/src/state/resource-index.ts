@@ -25,6 +25,8 @@ export class ResourceIndex {
   private readonly kindChanges = new Map<string, Map<string, number>>();
   /** How many objects name each object as their controller (`kind\nnamespace\nname`, see hasControlled). */
   private readonly controlled = new Map<string, number>();
+  /** The same counts summed per controller kind: most kinds (Pods) never control anything, so hasControlled answers them at once. */
+  private readonly controlledByKind = new Map<string, number>();
   private readonly listeners: ChangeListener[] = [];
 
   /** Counts upserts and deletes: anything derived from the index is stale once it moves. */
@@ -52,6 +54,7 @@ export class ResourceIndex {
    * ReplicaSet was never seen.
    */
   hasControlled(kind: string, namespace: string | undefined, name: string): boolean {
+    if (!this.controlledByKind.get(kind)) return false;
     return (this.controlled.get(`${kind}\n${namespace ?? CLUSTER}\n${name}`) ?? 0) > 0;
   }
 
@@ -59,16 +62,18 @@ export class ResourceIndex {
     const ref = controllerRef(obj);
     if (!ref) return;
     const ns = obj.metadata.namespace ?? CLUSTER;
-    this.countController(`${ref.kind}\n${ns}\n${ref.name}`, by);
+    this.countController(ref.kind, `${ref.kind}\n${ns}\n${ref.name}`, by);
     const hash = obj.metadata.labels?.['pod-template-hash'];
-    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) this.countController(`Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`, by);
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) this.countController('Deployment', `Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`, by);
   }
 
   /** A method, not a closure per call (countControllers runs for every Pod created or deleted). */
-  private countController(key: string, by: 1 | -1): void {
-    const n = (this.controlled.get(key) ?? 0) + by;
+  private countController(kind: string, key: string, by: 1 | -1): void {
+    const was = this.controlled.get(key) ?? 0;
+    const n = Math.max(0, was + by);
     if (n > 0) this.controlled.set(key, n);
     else this.controlled.delete(key);
+    if (n !== was) this.controlledByKind.set(kind, (this.controlledByKind.get(kind) ?? 0) + n - was);
   }
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
