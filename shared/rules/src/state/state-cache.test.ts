@@ -49,6 +49,23 @@ describe('ClusterState.memo', () => {
   });
 });
 
+describe('ClusterState.memoBy', () => {
+  it('memoBy keeps a value per slot and key until the state changes, undefined included', () => {
+    const s = new ClusterState();
+    const config = defaultRulesConfig();
+    const calls: string[] = [];
+    const ask = (slot: string, key: string) => s.memoBy(slot, key, () => (calls.push(`${slot}:${key}`), key === 'none' ? undefined : `${slot}/${key}/${s.resources.list('Pod').length}`));
+    s.apply(resourceEvent(obj('Pod', 'a', 'shop') as never), config);
+    expect([ask('x', 'k'), ask('x', 'k'), ask('y', 'k'), ask('x', 'none'), ask('x', 'none')]).toEqual(['x/k/1', 'x/k/1', 'y/k/1', undefined, undefined]);
+    expect(calls).toEqual(['x:k', 'y:k', 'x:none']);
+    s.apply(resourceEvent(obj('Pod', 'b', 'shop') as never), config);
+    expect(ask('x', 'k')).toBe('x/k/2');
+    s.resources.upsert(obj('Pod', 'c', 'shop') as never);
+    expect(ask('x', 'k')).toBe('x/k/3');
+    expect(calls).toHaveLength(5);
+  });
+});
+
 describe('ClusterState.changeOf', () => {
   it('tells the last applied resource event what the object was before and is after', () => {
     const s = new ClusterState();

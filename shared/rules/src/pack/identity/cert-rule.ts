@@ -109,8 +109,8 @@ export function certRule(meta: CertRuleMeta, find: (id: IdentityCerts, ctx: Rule
     check(scope, ctx) {
       const id = ctx.state.slice(certSlice).identities.get(scope);
       if (!id) return [];
-      // The same for every cert rule that looks at this identity after the same event (state.memo).
-      const who = ctx.state.memo(`identitySubject\n${scope}`, () => identitySubject(id, ctx));
+      // The same for every cert rule that looks at this identity after the same event (state.memoBy).
+      const who = ctx.state.memoBy('identitySubject', scope, () => identitySubject(id, ctx));
       const f = find(id, ctx, subjectName(id, who));
       return f ? [{ ...who, ...f }] : [];
     },

@@ -110,12 +110,12 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
     scopesFor(event, ctx) {
       if (event.type !== 'k8s.resource' || !checkedKinds.includes(event.data.kind)) return [];
       const { kind, namespace, name } = event.data;
-      const own = scopeOf(kind, namespace, name);
       // A Pod its controller stands for has no verdict of its own, before or after: nothing to re-check.
       if (kind === 'Pod') {
         const change = ctx.state.changeOf(event);
         if (change && ctx.state.memoChange('coveredBeforeAndAfter', change.before, change.after, () => coveredBeforeAndAfter(change, ctx.state))) return [];
       }
+      const own = scopeOf(kind, namespace, name);
       // A new controller covers the objects it owns: re-check them so their findings resolve. A deleted one uncovers
       // them, but garbage collection normally deletes them next: they are re-checked at the next tick instead
       // (deferredScopesFor), so only the orphaned ones (--cascade=orphan) are then checked on their own.
@@ -136,8 +136,8 @@ export function podSpecRule(meta: RuleMeta, check: PodSpecCheck): StateRule {
       return out;
     },
     check(scope, ctx) {
-      // The object to check, if it stands for itself: the same for every pod-spec rule after one event (state.memo).
-      const obj = ctx.state.memo(`podSpecSubject\n${scope}`, () => {
+      // The object to check, if it stands for itself: the same for every pod-spec rule after one event (state.memoBy).
+      const obj = ctx.state.memoBy('podSpecSubject', scope, () => {
         const [kind = '', namespace = '', ...rest] = scope.split('/');
         const o = ctx.state.resources.get(kind, namespace || undefined, rest.join('/'));
         // Terminating objects (deletionTimestamp set) are going away; their controller may already be gone.
