@@ -1,6 +1,6 @@
 import type { FlowData } from '@ztv/events';
 import type { EventRule, RuleContext, Violation } from '../../engine/types';
-import { kubeIdentityOf } from '../identity/spiffe-id';
+import { isKubeIdentity, kubeIdentityOf } from '../identity/spiffe-id';
 import { endpointName, endpointPod, endpointSubject, flowEvidence, resolveEndpoint } from './flow-util';
 import { podDirectory } from '../../state/pods';
 
@@ -56,9 +56,12 @@ export const flowIdentityMismatch: EventRule = {
     if (event.type !== 'flow') return [];
     const f = event.data;
     const principal = f.isReply ? undefined : sourcePrincipal(f);
-    const id = principal ? kubeIdentityOf(principal) : undefined;
-    const sa = id && sourceAccount(f, ctx);
-    if (!principal || !id || !sa || (id.namespace === sa.namespace && id.serviceAccount === sa.name)) return [];
+    if (!principal) return [];
+    const sa = sourceAccount(f, ctx);
+    // The common case, answered without taking the principal apart: it is the pod's own ServiceAccount.
+    if (!sa || (typeof sa.name === 'string' && isKubeIdentity(principal, sa.namespace, sa.name))) return [];
+    const id = kubeIdentityOf(principal);
+    if (!id || (id.namespace === sa.namespace && id.serviceAccount === sa.name)) return [];
     const source = { ...f.source, namespace: sa.namespace, ...(sa.pod ? { pod: sa.pod } : {}) };
     const who = endpointSubject(source, ctx);
     if (!who) return [];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kubeIdentityOf, parseSpiffeId } from './spiffe-id';
+import { isKubeIdentity, kubeIdentityOf, parseSpiffeId } from './spiffe-id';
 
 describe('parseSpiffeId (SPIFFE-ID.md §2, as go-spiffe reads it)', () => {
   it.each([
@@ -67,5 +67,31 @@ describe('kubeIdentityOf', () => {
     expect(kubeIdentityOf('spiffe://cluster.local/ns/shop/sa/cart')).toEqual({ trustDomain: 'cluster.local', namespace: 'shop', serviceAccount: 'cart' });
     expect(kubeIdentityOf('cluster.local/ns/shop/sa/cart')?.namespace).toBe('shop');
     expect(kubeIdentityOf('spiffe://cluster.local/ns/shop/sa/cart/x')).toBeUndefined();
+  });
+});
+
+describe('isKubeIdentity', () => {
+  it('says yes exactly when kubeIdentityOf names that namespace and ServiceAccount', () => {
+    const unit = fc.constantFrom('a', '/', 's', 'n', ':', 'p', 'i', 'f', 'e', '-');
+    const part = fc.string({ unit, maxLength: 6 });
+    const near = fc
+      .tuple(fc.constantFrom('', 'spiffe://', 'spiffe:/', 'spiffe:///', '/'), part, fc.constantFrom('/ns/', '/n/', 'ns/', '//ns/'), part, fc.constantFrom('/sa/', '/s/', 'sa/', '/sa'), part)
+      .map((xs) => xs.join(''));
+    const pick = fc.oneof(part, fc.constantFrom('a', 'sa', 'ns', ''));
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string()), pick, pick, (p, ns, sa) => {
+        const id = kubeIdentityOf(p);
+        // Also asked with the principal's own parts, so the "yes" side is exercised as much as the "no".
+        for (const [n, s] of [[ns, sa], [id?.namespace ?? ns, id?.serviceAccount ?? sa]] as const) {
+          expect(isKubeIdentity(p, n, s)).toBe(!!id && id.namespace === n && id.serviceAccount === s);
+        }
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(isKubeIdentity('spiffe://cluster.local/ns/shop/sa/cart', 'shop', 'cart')).toBe(true);
+    expect(isKubeIdentity('cluster.local/ns/shop/sa/cart', 'shop', 'cart')).toBe(true);
+    expect(isKubeIdentity('spiffe://cluster.local/ns/shop/sa/cart', 'shop', 'art')).toBe(false);
+    expect(isKubeIdentity('spiffe://x/y/ns/shop/sa/cart', 'shop', 'cart')).toBe(false);
+    expect(isKubeIdentity('spiffe:///ns/shop/sa/cart', 'shop', 'cart')).toBe(false);
   });
 });

@@ -82,3 +82,19 @@ export function kubeIdentityOf(principal: string): KubeIdentity | undefined {
   if (sa >= p.length || p.indexOf('/', sa) >= 0) return undefined;
   return { trustDomain: p.slice(td, ns - 1), namespace: p.slice(ns + 3, nsEnd), serviceAccount: p.slice(sa) };
 }
+
+/**
+ * kubeIdentityOf(principal) names exactly namespace `ns` and ServiceAccount `sa` (any trust domain): the same answer,
+ * read in place — every mTLS flow asks whether its peer is the pod's own ServiceAccount, and nearly all are.
+ */
+export function isKubeIdentity(principal: string, ns: string, sa: string): boolean {
+  const p = principal;
+  // Right to left: `/ns/<ns>/sa/<sa>` at the end, then a trust domain with no `/` (after the optional scheme).
+  const saAt = p.length - sa.length;
+  if (!sa || sa.includes('/') || !p.endsWith(sa) || !p.startsWith('/sa/', saAt - 4)) return false;
+  const nsAt = saAt - 4 - ns.length;
+  if (!ns || ns.includes('/') || !p.startsWith(ns, nsAt) || !p.startsWith('/ns/', nsAt - 4)) return false;
+  const tdEnd = nsAt - 4;
+  const td = p.startsWith('spiffe://') ? 9 : 0;
+  return tdEnd > td && p.indexOf('/', td) === tdEnd;
+}
