@@ -63,7 +63,13 @@ export function originLabel(o: Origin): string {
 
 /** One origin instance: two pods (or two files on two nodes) are two places a certificate is in use. */
 function originInstance(o: Origin): string {
-  return JSON.stringify([o.kind, o.namespace ?? '', o.name ?? '', o.pod ?? '', o.node ?? '', o.path ?? '']);
+  // Each part length-prefixed, so no content (a path may hold any character) can make two origins one.
+  const ns = o.namespace ?? '';
+  const name = o.name ?? '';
+  const pod = o.pod ?? '';
+  const node = o.node ?? '';
+  const path = o.path ?? '';
+  return `${o.kind}|${ns.length}:${ns}${name.length}:${name}${pod.length}:${pod}${node.length}:${node}${path.length}:${path}`;
 }
 
 const ms = (s: string | undefined) => (s ? Date.parse(s) : undefined);
@@ -74,15 +80,12 @@ function recordOf(e: Extract<ZtvEvent, { type: 'cert' }>): CertRecord | undefine
   if (Number.isNaN(notAfter)) return undefined;
   const notBefore = ms(d.notBefore);
   const nb = notBefore !== undefined && !Number.isNaN(notBefore) ? notBefore : undefined;
-  return {
-    identity: identityKeyOf(d),
-    data: d,
-    ...(nb !== undefined ? { notBefore: nb, lifetimeSeconds: (notAfter - nb) / 1000 } : {}),
-    notAfter,
-    observedAt: Date.parse(e.observedAt),
-    seenAt: Date.parse(e.time),
-    eventId: e.id,
-  };
+  const r: CertRecord = { identity: identityKeyOf(d), data: d, notAfter, observedAt: Date.parse(e.observedAt), seenAt: Date.parse(e.time), eventId: e.id };
+  if (nb !== undefined) {
+    r.notBefore = nb;
+    r.lifetimeSeconds = (notAfter - nb) / 1000;
+  }
+  return r;
 }
 
 const newerThan = (a: CertRecord, b: CertRecord) => (a.notBefore ?? a.notAfter) > (b.notBefore ?? b.notAfter);
