@@ -101,6 +101,12 @@ describe('exec-into-workload on falco trace files', () => {
     const log = { resource: 'pods', namespace: 'default', name: podName, subresource: 'log' };
     expect(e.process(withData(execPod, { auditID: 'x2', verb: 'get', objectRef: log, stage: 'ResponseComplete' })).signals).toHaveLength(0);
     expect(e.process(withData(execPod, { auditID: 'x3', stage: 'RequestReceived' })).signals).toHaveLength(0);
+    // A subresource named after an Object.prototype member is just an unknown subresource.
+    for (const sub of ['constructor', 'toString', '__proto__']) {
+      const out = e.process(withData(execPod, { auditID: `x-${sub}`, objectRef: { ...log, subresource: sub }, verb: 'create', stage: 'ResponseStarted', responseStatus: { code: 101 } }));
+      expect(out.signals).toHaveLength(0);
+      expect(out.outcomes).toEqual([]);
+    }
   });
 
   it('honours execAllowedNamespaces, execAllowedPrincipals (trailing *) and reasoned pod annotations', () => {

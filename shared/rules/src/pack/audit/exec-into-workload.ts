@@ -4,7 +4,11 @@ import type { StateSlice } from '../../state/cluster-state';
 import { actingPrincipal, principalAllowed, wasRefused } from './audit-util';
 
 /** Streaming pod subresources: a session into the pod's containers or network namespace. */
-const streaming: Record<string, string> = { exec: 'exec', attach: 'attach', portforward: 'port-forward' };
+const streaming = new Map([
+  ['exec', 'exec'],
+  ['attach', 'attach'],
+  ['portforward', 'port-forward'],
+]);
 /** auditIDs remembered (FIFO) to match a session's ResponseComplete to its ResponseStarted. */
 const MAX_SESSIONS = 4096;
 
@@ -26,16 +30,17 @@ export const streamSessionSlice: StateSlice<{ ids: Set<string>; order: string[] 
   },
 };
 
-function queryParams(uri: string, name: string): string[] {
+/** The request URI's query (empty when it has none). */
+function queryOf(uri: string): URLSearchParams {
   const q = uri.indexOf('?');
-  return q < 0 ? [] : new URLSearchParams(uri.slice(q + 1)).getAll(name);
+  return new URLSearchParams(q < 0 ? '' : uri.slice(q + 1));
 }
 
 /** What the event did to the pod ('exec', 'attach', 'port-forward', 'ephemeral container'), or undefined. */
 function action(a: AuditData): string | undefined {
   const ref = a.objectRef;
   if (ref?.resource !== 'pods' || !ref.subresource) return undefined;
-  const kind = streaming[ref.subresource];
+  const kind = streaming.get(ref.subresource);
   // kubectl uses POST (verb create) over SPDY; websocket clients GET (verb get). Either way 101 means it started.
   if (kind) return a.verb === 'create' || a.verb === 'get' ? kind : undefined;
   if (ref.subresource === 'ephemeralcontainers' && (a.verb === 'update' || a.verb === 'patch')) return 'ephemeral container';
@@ -80,9 +85,10 @@ export const execIntoWorkload: EventRule = {
     if (!ns || !name || ctx.config.execAllowedNamespaces.includes(ns) || principalAllowed(ctx.config.execAllowedPrincipals, principal)) return [];
     const pod = ctx.state.resources.get('Pod', ns, name);
     const owner = pod?.metadata.ownerReferences?.find((o) => o.controller);
-    const command = queryParams(a.requestURI, 'command');
-    const containers = [...new Set(queryParams(a.requestURI, 'container'))];
-    const ports = queryParams(a.requestURI, 'ports');
+    const query = queryOf(a.requestURI);
+    const command = query.getAll('command');
+    const containers = [...new Set(query.getAll('container'))];
+    const ports = query.getAll('ports');
     const debug = ((a.requestObject?.spec as { ephemeralContainers?: Record<string, unknown>[] } | undefined)?.ephemeralContainers ?? []).map(
       (c) => ({ name: c.name, image: c.image, command: c.command, targetContainerName: c.targetContainerName }),
     );
@@ -109,7 +115,7 @@ export const execIntoWorkload: EventRule = {
           ...(containers.length ? { container: containers.join(',') } : {}),
           ...(ports.length ? { ports } : {}),
           ...(debug.length ? { ephemeralContainers: debug } : {}),
-          tty: queryParams(a.requestURI, 'tty').includes('true'),
+          tty: query.getAll('tty').includes('true'),
           user: a.user.username,
           ...(a.impersonatedUser?.username ? { impersonatedUser: a.impersonatedUser.username } : {}),
           groups: a.user.groups ?? [],

@@ -3,13 +3,14 @@ import type { EventRule, Violation } from '../../engine/types';
 import { actingPrincipal, isDryRun, principalAllowed, wasRefused } from './audit-util';
 
 /** Security-policy resources, by audit objectRef.resource → kind. */
-const policyResources: Record<string, string> = {
-  networkpolicies: 'NetworkPolicy',
-  peerauthentications: 'PeerAuthentication',
-  authorizationpolicies: 'AuthorizationPolicy',
-  ciliumnetworkpolicies: 'CiliumNetworkPolicy',
-  ciliumclusterwidenetworkpolicies: 'CiliumClusterwideNetworkPolicy',
-};
+/** A Map, not an object: a resource named `constructor` or `toString` must find nothing. */
+const policyResources = new Map<string, string>([
+  ['networkpolicies', 'NetworkPolicy'],
+  ['peerauthentications', 'PeerAuthentication'],
+  ['authorizationpolicies', 'AuthorizationPolicy'],
+  ['ciliumnetworkpolicies', 'CiliumNetworkPolicy'],
+  ['ciliumclusterwidenetworkpolicies', 'CiliumClusterwideNetworkPolicy'],
+]);
 
 type Obj = { spec?: Record<string, unknown> } | undefined;
 
@@ -84,7 +85,7 @@ export const policyTampered: EventRule = {
   check(event, ctx): Violation[] {
     if (event.type !== 'k8s.audit') return [];
     const a = event.data;
-    const kind = policyResources[a.objectRef?.resource ?? ''];
+    const kind = policyResources.get(a.objectRef?.resource ?? '');
     if (!kind || a.stage !== 'ResponseComplete' || a.objectRef?.subresource) return [];
     if (wasRefused(a) || isDryRun(a)) return [];
     const what = tampering(a, kind);
