@@ -123,6 +123,11 @@ function meshEnrolmentUncached(state: ClusterState, ns: string): KnownEnrolment 
   return { value: undefined, byLabels: false };
 }
 
+/** True when enrolmentByLabels says something (without building its answer). */
+function labelsEnrol(labels: Record<string, string>): boolean {
+  return labels[DATAPLANE_LABEL] === 'ambient' || namespaceInjectionEnabled(labels);
+}
+
 /** The namespace's own say: ambient, injection or revision labels. */
 function enrolmentByLabels(labels: Record<string, string>): MeshEnrolment | undefined {
   if (labels[DATAPLANE_LABEL] === 'ambient') return { mode: 'ambient', reason: `namespace label ${DATAPLANE_LABEL}=ambient` };
@@ -149,7 +154,7 @@ function enrolmentByPod(pod: KubeObject | undefined): MeshEnrolment | undefined 
 export function podMayChangeEnrolment(state: ClusterState, ns: string, before: KubeObject | undefined, after: KubeObject | undefined): boolean {
   // Shared by the rules that ask after the same event (state.memoChange).
   return state.memoChange('podMayChangeEnrolment', before, after, () => {
-    if (enrolmentByLabels(namespaceLabelsOf(state, ns))) return false;
+    if (labelsEnrol(namespaceLabelsOf(state, ns))) return false;
     return !enrolmentByPod(before) !== !enrolmentByPod(after);
   });
 }

@@ -41,14 +41,13 @@ function ipsOf(pod: KubeObject): string[] {
   return ips;
 }
 
-function entryOf(pod: KubeObject): PodEntry {
+function accountOf(pod: KubeObject): unknown {
   const spec = pod.spec ?? {};
-  return {
-    namespace: pod.metadata.namespace ?? '',
-    name: pod.metadata.name,
-    account: spec.serviceAccountName ?? spec.serviceAccount ?? 'default',
-    ips: ipsOf(pod),
-  };
+  return spec.serviceAccountName ?? spec.serviceAccount ?? 'default';
+}
+
+function entryOf(pod: KubeObject, account = accountOf(pod), ips = ipsOf(pod)): PodEntry {
+  return { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name, account, ips };
 }
 
 function add(d: PodDirectory, e: PodEntry): void {
@@ -89,11 +88,12 @@ export const podDirectory: KeptIndex<PodDirectory> = {
       if (old) remove(d, old);
       return;
     }
-    const next = entryOf(after);
+    const account = accountOf(after);
+    const ips = ipsOf(after);
     // A status update keeps the entry (most Pod events): same account, same addresses.
-    if (old && old.account === next.account && sameIps(old.ips, next.ips)) return;
+    if (old && old.account === account && sameIps(old.ips, ips)) return;
     if (old) remove(d, old);
-    add(d, next);
+    add(d, entryOf(after, account, ips));
   },
 };
 
