@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRulesConfig } from '../config';
 import { resourceEvent } from '../testing';
 import { ClusterState } from './cluster-state';
-import { podEntry, podsAtIp } from './pods';
+import { podAtIp, podEntry, podsAtIp } from './pods';
 
 const config = defaultRulesConfig();
 
@@ -54,7 +54,10 @@ describe('pod directory (podEntry, podsAtIp)', () => {
     s.apply(resourceEvent(pod('old', '10.0.2.2')), config);
     s.apply(resourceEvent(pod('new', '10.0.2.2')), config);
     expect(at(s, '10.0.2.2').sort()).toEqual(['shop/new', 'shop/old']);
+    expect(podAtIp(s, '10.0.2.2')).toBeUndefined(); // two claim it: neither is named
     s.apply(resourceEvent(pod('old', '10.0.2.2'), 'delete'), config);
     expect(at(s, '10.0.2.2')).toEqual(['shop/new']);
+    expect(podAtIp(s, '10.0.2.2')?.name).toBe('new');
+    expect(podAtIp(s, '10.9.9.9')).toBeUndefined();
   });
 });

@@ -23,8 +23,8 @@ export interface PodEntry {
 export interface PodDirectory {
   /** namespace → name → entry. */
   byName: Map<string, Map<string, PodEntry>>;
-  /** address → the Pods that have it (normally one). */
-  byIp: Map<string, PodEntry[]>;
+  /** address → the Pod that has it, or the Pods (an array, two or more) when several claim it. */
+  byIp: Map<string, PodEntry | PodEntry[]>;
 }
 
 const NONE: readonly PodEntry[] = Object.freeze([]);
@@ -56,8 +56,9 @@ function add(d: PodDirectory, e: PodEntry): void {
   names.set(e.name, e);
   for (const ip of e.ips) {
     const at = d.byIp.get(ip);
-    if (at) at.push(e);
-    else d.byIp.set(ip, [e]);
+    if (!at) d.byIp.set(ip, e);
+    else if (Array.isArray(at)) at.push(e);
+    else d.byIp.set(ip, [at, e]);
   }
 }
 
@@ -65,10 +66,12 @@ function remove(d: PodDirectory, e: PodEntry): void {
   d.byName.get(e.namespace)?.delete(e.name);
   for (const ip of e.ips) {
     const at = d.byIp.get(ip);
-    if (!at) continue;
-    const i = at.indexOf(e);
-    if (i >= 0) at.splice(i, 1);
-    if (!at.length) d.byIp.delete(ip);
+    if (at === e) d.byIp.delete(ip);
+    else if (Array.isArray(at)) {
+      const i = at.indexOf(e);
+      if (i >= 0) at.splice(i, 1);
+      if (at.length === 1) d.byIp.set(ip, at[0] as PodEntry);
+    }
   }
 }
 
@@ -104,5 +107,12 @@ export function podEntry(state: ClusterState, ns: string, name: string): PodEntr
 
 /** The Pods that have `ip` (see PodEntry.ips): normally one; none for an address outside the pod network. */
 export function podsAtIp(state: ClusterState, ip: string): readonly PodEntry[] {
-  return state.kept(podDirectory).byIp.get(ip) ?? NONE;
+  const at = state.kept(podDirectory).byIp.get(ip);
+  return at === undefined ? NONE : Array.isArray(at) ? at : [at];
+}
+
+/** The Pod that has `ip` when exactly one does (what a flow that names only an address is taken to come from). */
+export function podAtIp(state: ClusterState, ip: string): PodEntry | undefined {
+  const at = state.kept(podDirectory).byIp.get(ip);
+  return Array.isArray(at) ? undefined : at;
 }

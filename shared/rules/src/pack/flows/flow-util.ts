@@ -1,7 +1,7 @@
 import type { FlowData, FlowEndpoint, FlowEvent, Subject } from '@ztv/events';
 import type { RuleContext, Violation } from '../../engine/types';
 import type { KubeObject } from '../../state/kube-object';
-import { podEntry, podsAtIp, type PodEntry } from '../../state/pods';
+import { podAtIp, podEntry, type PodEntry } from '../../state/pods';
 import { workloadKinds } from '../../state/workloads';
 
 /** The workload that owns a Pod, following controller ownerReferences (ReplicaSet → Deployment, Job → CronJob). */
@@ -29,10 +29,8 @@ function kindOfWorkload(ns: string, name: string, ctx: RuleContext): string | un
  */
 export function resolveEndpoint(ep: FlowEndpoint, ctx: RuleContext): FlowEndpoint {
   if (ep.pod || ep.workload || !ep.ip) return ep;
-  const pods = podsAtIp(ctx.state, ep.ip);
-  if (pods.length !== 1) return ep;
-  const pod = pods[0] as PodEntry;
-  return { ...ep, namespace: pod.namespace, pod: pod.name };
+  const pod = podAtIp(ctx.state, ep.ip);
+  return pod ? { ...ep, namespace: pod.namespace, pod: pod.name } : ep;
 }
 
 /**
@@ -42,8 +40,7 @@ export function resolveEndpoint(ep: FlowEndpoint, ctx: RuleContext): FlowEndpoin
 export function endpointPod(ep: FlowEndpoint, ctx: RuleContext): PodEntry | undefined {
   if (ep.pod) return ep.namespace ? podEntry(ctx.state, ep.namespace, ep.pod) : undefined;
   if (ep.workload || !ep.ip) return undefined;
-  const pods = podsAtIp(ctx.state, ep.ip);
-  return pods.length === 1 ? pods[0] : undefined;
+  return podAtIp(ctx.state, ep.ip);
 }
 
 export interface EndpointSubject {
