@@ -95,7 +95,7 @@ const enrolments: KeptIndex<Map<string, KnownEnrolment>> = {
     else if (kind === 'Pod') {
       const ns = namespace ?? '';
       const known = cache.get(ns);
-      if (known && !known.byLabels && (enrolmentByPod(before) || enrolmentByPod(after))) cache.delete(ns);
+      if (known && !known.byLabels && (podEnrolment(before) || podEnrolment(after))) cache.delete(ns);
     }
   },
 };
@@ -138,11 +138,21 @@ function enrolmentByLabels(labels: Record<string, string>): MeshEnrolment | unde
 
 /** What one pod says about its namespace's enrolment (a sidecar or ztunnel redirection; gateways say nothing). */
 function enrolmentByPod(pod: KubeObject | undefined): MeshEnrolment | undefined {
+  const how = podEnrolment(pod);
+  if (!how || !pod) return undefined;
+  const name = pod.metadata.name;
+  if (how === 'proxy') return { mode: 'sidecar', reason: `pod ${name} runs istio-proxy` };
+  if (how === 'status') return { mode: 'sidecar', reason: `pod ${name} has ${SIDECAR_STATUS_ANNOTATION}` };
+  return { mode: 'ambient', reason: `pod ${name} is redirected to ztunnel` };
+}
+
+/** enrolmentByPod's finding, without building its answer (every pod change in a namespace its labels leave open asks). */
+function podEnrolment(pod: KubeObject | undefined): 'proxy' | 'status' | 'ambient' | undefined {
   if (!pod || isMeshGatewayPod(pod)) return undefined;
   const ann = pod.metadata.annotations ?? {};
-  if (pod.spec && hasIstioProxy(pod.spec)) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} runs istio-proxy` };
-  if (ann[SIDECAR_STATUS_ANNOTATION]) return { mode: 'sidecar', reason: `pod ${pod.metadata.name} has ${SIDECAR_STATUS_ANNOTATION}` };
-  if (ann[AMBIENT_REDIRECTION_ANNOTATION] === 'enabled') return { mode: 'ambient', reason: `pod ${pod.metadata.name} is redirected to ztunnel` };
+  if (pod.spec && hasIstioProxy(pod.spec)) return 'proxy';
+  if (ann[SIDECAR_STATUS_ANNOTATION]) return 'status';
+  if (ann[AMBIENT_REDIRECTION_ANNOTATION] === 'enabled') return 'ambient';
   return undefined;
 }
 
@@ -155,7 +165,7 @@ export function podMayChangeEnrolment(state: ClusterState, ns: string, before: K
   // Shared by the rules that ask after the same event (state.memoChange).
   return state.memoChange('podMayChangeEnrolment', before, after, () => {
     if (labelsEnrol(namespaceLabelsOf(state, ns))) return false;
-    return !enrolmentByPod(before) !== !enrolmentByPod(after);
+    return !podEnrolment(before) !== !podEnrolment(after);
   });
 }
 

@@ -98,7 +98,9 @@ export const sidecarMissing = namespaceRule(
 
 /** True when `pod` is there and should run a proxy it does not run (a function, not a closure per change: see proxyExpected). */
 function expectsProxy(pod: KubeObject | undefined, ns: string, ctx: RuleContext): boolean {
-  return !!pod && proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), () => meshEnrolment(ctx.state, ns)) !== undefined;
+  // Most pods run their proxy: answered before the namespace is looked up.
+  if (!pod || (pod.spec && hasIstioProxy(pod.spec))) return false;
+  return proxyExpected(pod, ns, ctx, namespaceLabelsOf(ctx.state, ns), () => meshEnrolment(ctx.state, ns)) !== undefined;
 }
 
 /** Why a live pod of `ns` should run a proxy and does not; undefined when it runs one or need not. */
