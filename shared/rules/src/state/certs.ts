@@ -141,8 +141,13 @@ function observe(s: CertState, r: CertRecord): void {
   }
 }
 
+/** The kinds whose delete can take a certificate out of use (see gone). */
+export const CERT_PLACE_KINDS = ['Pod', 'Secret', 'ConfigMap', 'Certificate', 'Node', 'ServiceAccount'] as const;
+
 /** Origins that a deleted object carried: the certificates seen there are no longer in use. */
 function gone(kind: string, ns: string | undefined, name: string): ((o: Origin, identity: string) => boolean) | undefined {
+  // CERT_PLACE_KINDS is the list the cert rules are asked for: a kind handled here must be in it.
+  if (!(CERT_PLACE_KINDS as readonly string[]).includes(kind)) return undefined;
   switch (kind) {
     case 'Pod':
       return (o) => o.pod === name && o.namespace === ns;

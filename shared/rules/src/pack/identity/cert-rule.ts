@@ -1,6 +1,6 @@
 import type { Subject } from '@ztv/events';
 import type { RuleContext, RuleMeta, StateRule, Violation } from '../../engine/types';
-import { certSlice, originLabel, type CertRecord, type IdentityCerts } from '../../state/certs';
+import { CERT_PLACE_KINDS, certSlice, originLabel, type CertRecord, type IdentityCerts } from '../../state/certs';
 import type { KubeObject } from '../../state/kube-object';
 import { kubeIdentityOf } from './spiffe-id';
 
@@ -99,6 +99,8 @@ export function certRule(meta: CertRuleMeta, find: (id: IdentityCerts, ctx: Rule
     ...meta,
     kind: 'state',
     on: ['cert', 'k8s.resource'],
+    // Only the deletes of these can change an identity's certificates in use.
+    resourceKinds: CERT_PLACE_KINDS,
     slices: [certSlice],
     timeDependent: true,
     scopesFor(event, ctx) {
