@@ -127,10 +127,10 @@ function observe(s: CertState, r: CertRecord): void {
   for (const place of placesOf(r.data.origin)) {
     const ids = s.byPlace.get(place);
     if (ids) ids.add(r.identity);
-    else s.byPlace.set(place, new Set([r.identity]));
+    else s.byPlace.set(place, new Set<string>().add(r.identity));
   }
   if (!id) {
-    s.identities.set(r.identity, { key: r.identity, seq: s.nextSeq++, inUse: new Map([[inst, r]]), newest: r });
+    s.identities.set(r.identity, { key: r.identity, seq: s.nextSeq++, inUse: new Map<string, CertRecord>().set(inst, r), newest: r });
   } else {
     const cur = id.inUse.get(inst);
     if (!cur || replaces(r, cur)) id.inUse.set(inst, r);
