@@ -69,7 +69,7 @@ export class ClusterState {
     this.resources.onChange((kind, ns, name, before, after) => {
       const cached = this.templates.get(ns ?? '');
       if (!cached) return;
-      const change = templateChangeOf(this.resources, kind, ns, name, before, after);
+      const change = templateChangeOf(this, kind, ns, name, before, after);
       if (change === 'none') return;
       // An update that keeps its entry keeps its place (the index keeps an updated object where it was).
       const i = change === 'other' ? -1 : cached.findIndex((t) => t.owner === change.replace);

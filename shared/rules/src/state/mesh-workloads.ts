@@ -1,6 +1,6 @@
 import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './kube-object';
-import { podBearingKinds, podTemplateOf } from './pod-templates';
+import { podBearingKinds, templateEntries } from './pod-templates';
 import type { PodLike } from './workloads';
 
 /**
@@ -29,12 +29,8 @@ export function templatesSeenChange(
   const name = (after ?? before)?.metadata.name;
   if (name === undefined) return false; // absent before and after: nothing changed
   // Shared by the rules that ask after the same event (state.memoChange).
-  const change = state.memoChange('templatesChange', before, after, () => ({
-    others: templatesOfOthersMayChange(state, kind, ns, name, !before || !after),
-    before: podTemplateOf(state.resources, before),
-    after: podTemplateOf(state.resources, after),
-  }));
-  if (change.others) return true;
+  if (templatesOfOthersMayChange(state, kind, ns, name, !before || !after)) return true;
+  const change = templateEntries(state, before, after);
   return (change.before && see(change.before)) !== (change.after && see(change.after));
 }
 

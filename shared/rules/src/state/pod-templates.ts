@@ -1,3 +1,4 @@
+import type { ClusterState } from './cluster-state';
 import type { KubeObject } from './kube-object';
 import { sameController, type ResourceIndex } from './resource-index';
 import { podLikeOf, workloadKinds, type PodLike } from './workloads';
@@ -35,17 +36,21 @@ export function podTemplateOf(resources: ResourceIndex, obj: KubeObject | undefi
  */
 export type TemplateChange = 'none' | 'other' | { replace: KubeObject; by: PodLike };
 
-export function templateChangeOf(resources: ResourceIndex, kind: string, ns: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): TemplateChange {
+export function templateChangeOf(state: ClusterState, kind: string, ns: string | undefined, name: string, before: KubeObject | undefined, after: KubeObject | undefined): TemplateChange {
   if (!podBearingKinds.includes(kind)) return 'none';
-  if (before && after && sameController(before, after)) {
-    // An update under the same controller (a status change): represented before exactly when after.
-    if (representedByController(resources, after)) return 'none';
-    const was = podLikeOf(before);
-    const is = podLikeOf(after);
-    return was && is ? { replace: before, by: is } : was || is ? 'other' : 'none';
-  }
-  if ((!before || !after) && resources.hasControlled(kind, ns, name)) return 'other';
-  return podTemplateOf(resources, before) || podTemplateOf(resources, after) ? 'other' : 'none';
+  if ((!before || !after) && state.resources.hasControlled(kind, ns, name)) return 'other';
+  const t = templateEntries(state, before, after);
+  // An update under the same controller (a status change) is an entry before exactly when after: it replaces it.
+  if (before && after && t.before && t.after && sameController(before, after)) return { replace: before, by: t.after };
+  return t.before || t.after ? 'other' : 'none';
+}
+
+/**
+ * podTemplateOf of a change's object before and after it, computed once per change (state.memoChange): the state's
+ * template cache and the rules that ask after the same event (templatesSeenChange) share it.
+ */
+export function templateEntries(state: ClusterState, before: KubeObject | undefined, after: KubeObject | undefined): { before: PodLike | undefined; after: PodLike | undefined } {
+  return state.memoChange('templateEntries', before, after, () => ({ before: podTemplateOf(state.resources, before), after: podTemplateOf(state.resources, after) }));
 }
 
 /**
