@@ -55,22 +55,37 @@ export const netpolDnsEgressBlocked = namespaceRule(
         if (!got) dnsCache.set(v, (got = v.dnsProtocols(dns)));
         return got;
       };
+      // What a pod the `selects` policies apply to cannot reach; the evidence (which policies allow what) only when
+      // something is missing — most workloads of a namespace are fine, and are checked on every policy change.
       const missingFor = (selects: (v: (typeof views)[number]) => boolean) => {
-        const allowedBy: string[] = [];
-        const allowed = new Set<DnsProtocol>();
-        for (const v of views.filter(selects)) {
+        let udp = false;
+        let tcp = false;
+        for (const v of views) {
+          if (udp && tcp) break;
+          if (!selects(v)) continue;
           const got = dnsOf(v);
-          if (got.size) allowedBy.push(`${refText(v.ref)} (${[...got].join('+')})`);
-          for (const p of got) allowed.add(p);
+          udp ||= got.has('UDP');
+          tcp ||= got.has('TCP');
         }
-        return { missing: both.filter((p) => !allowed.has(p)), allowedBy };
+        if (udp && tcp) return undefined;
+        const allowedBy: string[] = [];
+        for (const v of views) {
+          const got = selects(v) ? dnsOf(v) : undefined;
+          if (got?.size) allowedBy.push(`${refText(v.ref)} (${[...got].join('+')})`);
+        }
+        return { missing: both.filter((p) => (p === 'UDP' ? !udp : !tcp)), allowedBy };
       };
       const pods = podTemplatesIn(ctx.state, ns);
-      const blocked = pods.length
-        ? pods
-            .map((p) => ({ workload: workloadName(p.owner), ...missingFor((v) => v.selectsPod(ns, nsLabels, p.labels)) }))
-            .filter((w) => w.missing.length)
-        : [{ workload: '(every pod)', ...missingFor((v) => v.selectsAllPodsOf(ns, nsLabels)) }].filter((w) => w.missing.length);
+      const blocked: { workload: string; missing: DnsProtocol[]; allowedBy: string[] }[] = [];
+      if (pods.length) {
+        for (const p of pods) {
+          const m = missingFor((v) => v.selectsPod(ns, nsLabels, p.labels));
+          if (m) blocked.push({ workload: workloadName(p.owner), ...m });
+        }
+      } else {
+        const m = missingFor((v) => v.selectsAllPodsOf(ns, nsLabels));
+        if (m) blocked.push({ workload: '(every pod)', ...m });
+      }
       if (!blocked.length) return [];
       const missing = both.filter((p) => blocked.some((w) => w.missing.includes(p)));
       const who = pods.length ? `${blocked.length} of ${pods.length} workload(s)` : 'its pods';
