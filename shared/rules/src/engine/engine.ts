@@ -36,8 +36,8 @@ export class RuleEngine {
   private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
   /** The rules each event type triggers, in pack order (the match step, done once instead of per event). */
   private readonly rulesByType = new Map<string, Rule[]>();
-  /** The same for k8s.resource events of each object kind: rules whose resourceKinds leave it out are not asked. */
-  private readonly rulesByKind = new Map<string, Rule[]>();
+  /** The same for k8s.resource events of each object kind and op: rules whose resourceKinds or resourceOps leave it out are not asked. */
+  private readonly rulesByKind = new Map<string, { upsert: Rule[]; delete: Rule[] }>();
   /** Scopes to re-check at the next tick (StateRule.deferredScopesFor), per rule id. */
   private readonly deferred = new Map<string, Set<string>>();
 
@@ -64,7 +64,7 @@ export class RuleEngine {
     this.state.apply(event, this.opts.config);
     const ctx = this.context();
     const out: EngineResult = { signals: [], outcomes: [] };
-    const rules = event.type === 'k8s.resource' ? this.rulesForKind(event.data.kind) : (this.rulesByType.get(event.type) ?? []);
+    const rules = event.type === 'k8s.resource' ? this.rulesForKind(event.data.kind)[event.data.op === 'delete' ? 'delete' : 'upsert'] : (this.rulesByType.get(event.type) ?? []);
     for (const rule of rules) {
       try {
         if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
@@ -145,10 +145,12 @@ export class RuleEngine {
     return out;
   }
 
-  private rulesForKind(kind: string): Rule[] {
+  private rulesForKind(kind: string): { upsert: Rule[]; delete: Rule[] } {
     let rules = this.rulesByKind.get(kind);
     if (!rules) {
-      rules = (this.rulesByType.get('k8s.resource') ?? []).filter((r) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
+      const all = (this.rulesByType.get('k8s.resource') ?? []).filter((r) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
+      const forOp = (op: 'upsert' | 'delete') => all.filter((r) => r.kind === 'event' || !r.resourceOps || r.resourceOps.includes(op));
+      rules = { upsert: forOp('upsert'), delete: forOp('delete') };
       this.rulesByKind.set(kind, rules);
     }
     return rules;

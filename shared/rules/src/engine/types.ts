@@ -69,6 +69,8 @@ export interface StateRule extends RuleMeta {
    * not ask scopesFor about the others (it would answer []).
    */
   resourceKinds?: readonly string[];
+  /** Likewise the k8s.resource operations (`upsert`, `delete`) that can touch its scopes, when not both. */
+  resourceOps?: readonly ('upsert' | 'delete')[];
   /** Every scope there is, for a full evaluation (offline `ztv evaluate`, ticks). */
   allScopes(ctx: RuleContext): string[];
   check(scope: string, ctx: RuleContext): Violation[];

@@ -101,6 +101,7 @@ export function certRule(meta: CertRuleMeta, find: (id: IdentityCerts, ctx: Rule
     on: ['cert', 'k8s.resource'],
     // Only the deletes of these can change an identity's certificates in use.
     resourceKinds: CERT_PLACE_KINDS,
+    resourceOps: ['delete'],
     slices: [certSlice],
     timeDependent: true,
     scopesFor(event, ctx) {
