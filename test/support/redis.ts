@@ -7,6 +7,14 @@ import { Redis } from 'ioredis';
 
 const run = promisify(execFile);
 
+declare module 'vitest' {
+  // Provided by global-setup.ts; declared here too so that a test importing these helpers gets a typed
+  // inject('redisUrl') without declaring it itself (as postgres.ts does for databaseTemplateUrl).
+  export interface ProvidedContext {
+    redisUrl: string;
+  }
+}
+
 const defaultUrl = 'redis://127.0.0.1:6379';
 const startArgs = [
   '--daemonize',

@@ -3,12 +3,6 @@ import { deleteQueuePrefixes, uniqueQueuePrefix } from '../../../test/support/re
 import { createBullMqJobQueue } from './bullmq';
 import { contractCatalog, jobQueueContract } from './contract';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
 const redisUrl = inject('redisUrl');
 const silent = { error: () => {}, warn: () => {} };
 const prefixes: string[] = [];

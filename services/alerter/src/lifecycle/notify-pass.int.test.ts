@@ -11,12 +11,6 @@ import { makeSignal } from '../testing/signals';
 import { AlertPipeline } from './pipeline';
 import { storeDeliveryRecorder } from './store-recorder';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
 const redisUrl = inject('redisUrl');
 const logger = createLogger({ name: 'notify-pass-test', level: 'silent' });
 const routingKey = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY00';

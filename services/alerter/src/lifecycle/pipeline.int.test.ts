@@ -17,12 +17,6 @@ import { makeSignal } from '../testing/signals';
 import { AlertPipeline } from './pipeline';
 import { storeDeliveryRecorder } from './store-recorder';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
 const redisUrl = inject('redisUrl');
 const logger = createLogger({ name: 'pipeline-test', level: 'silent' });
 const routingKey = 'R0UT1NGKEYR0UT1NGKEYR0UT1NGKEY00';

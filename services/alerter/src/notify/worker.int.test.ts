@@ -9,12 +9,6 @@ import { sampleFinding } from './test-fixtures';
 import { startTestServer } from './test-server';
 import { createDeliveryWorker } from './worker';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    redisUrl: string;
-  }
-}
-
 const redisUrl = inject('redisUrl');
 const prefixes: string[] = [];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
