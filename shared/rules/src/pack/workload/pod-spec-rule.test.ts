@@ -19,6 +19,17 @@ function replicaSetOf(d: ReturnType<typeof deployment>, hash: string, replicas: 
 }
 
 describe('pod-spec rules: which object is checked', () => {
+  /** A privileged Deployment, its ReplicaSet and one replica, applied in that order; the replica's signals. */
+  const cartWithReplica = () => {
+    const h = harness(podPrivileged);
+    const d = deployment('cart', 'shop', privileged);
+    const rs = replicaSetOf(d, '7d9c8b6f5', 3);
+    const replica = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, { ...owned('ReplicaSet', rs.metadata.name), labels: { 'pod-template-hash': '7d9c8b6f5' } });
+    h.apply(d);
+    h.apply(rs);
+    return { h, d, rs, replica, replicaSignals: h.apply(replica) };
+  };
+
   it('checks a Deployment once, not its ReplicaSets or their Pods', () => {
     const h = harness(podPrivileged);
     const d = deployment('cart', 'shop', privileged);
@@ -38,13 +49,8 @@ describe('pod-spec rules: which object is checked', () => {
   });
 
   it('does not report terminating objects, nor uncover a deleted workload\'s pods (garbage collection removes them)', () => {
-    const h = harness(podPrivileged);
-    const d = deployment('cart', 'shop', privileged);
-    const rs = replicaSetOf(d, '7d9c8b6f5', 3);
-    const replica = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, { ...owned('ReplicaSet', rs.metadata.name), labels: { 'pod-template-hash': '7d9c8b6f5' } });
-    h.apply(d);
-    h.apply(rs);
-    expect(h.apply(replica)).toEqual([]);
+    const { h, d, rs, replica, replicaSignals } = cartWithReplica();
+    expect(replicaSignals).toEqual([]);
     expect(h.remove(d)).toMatchObject([{ transition: 'resolved', subject: { kind: 'Deployment' } }]);
     expect(h.remove(rs)).toEqual([]);
     expect(h.apply(edited(replica, (p) => (p.metadata.deletionTimestamp = '2026-03-14T09:01:00Z')))).toEqual([]);
@@ -52,24 +58,14 @@ describe('pod-spec rules: which object is checked', () => {
 
   it('checks what a deleted workload left behind at the next tick: nothing when garbage collection took it, the orphans when not', () => {
     const tick = (h: ReturnType<typeof harness>, n: number) => h.engine.evaluateAll({ id: `tick-${n}`, type: 'tick', time: '2026-03-14T09:01:00Z' }, true).signals;
-    const setUp = () => {
-      const h = harness(podPrivileged);
-      const d = deployment('cart', 'shop', privileged);
-      const rs = replicaSetOf(d, '7d9c8b6f5', 3);
-      const replica = pod('cart-7d9c8b6f5-x2x9k', 'shop', privileged, { ...owned('ReplicaSet', rs.metadata.name), labels: { 'pod-template-hash': '7d9c8b6f5' } });
-      h.apply(d);
-      h.apply(rs);
-      h.apply(replica);
-      return { h, d, rs, replica };
-    };
     // Cascading delete: the ReplicaSet and its Pod go before the tick, and nothing fires.
-    const cascade = setUp();
+    const cascade = cartWithReplica();
     cascade.h.remove(cascade.d);
     cascade.h.remove(cascade.rs);
     cascade.h.remove(cascade.replica);
     expect(tick(cascade.h, 1)).toEqual([]);
     // --cascade=orphan: the ReplicaSet stays, runs its pods, and stands for itself from the next tick on.
-    const orphan = setUp();
+    const orphan = cartWithReplica();
     expect(orphan.h.remove(orphan.d)).toMatchObject([{ transition: 'resolved', subject: { kind: 'Deployment' } }]);
     expect(tick(orphan.h, 1)).toMatchObject([{ transition: 'firing', subject: { kind: 'ReplicaSet', name: 'cart-7d9c8b6f5' } }]);
     expect(tick(orphan.h, 2)).toEqual([]); // once
