@@ -1,6 +1,6 @@
-import { safeParseZtvEventJson, type ZtvEvent } from '@ztv/events';
+import type { ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { buildStream } from './engine-stream';
+import { buildStream, validateEvent } from './engine-stream';
 import { buildWorld, prng, T0 } from './engine-world';
 
 /*
@@ -14,11 +14,6 @@ const rand = prng(0x2e7a11);
 const { world, state } = buildWorld(rand, 500, 40, 8);
 const { lines } = buildStream(rand, world, Number(process.argv[2] ?? 200_000));
 const now = new Date(T0 + 60_000);
-const decode = (line: string): ZtvEvent => {
-  const r = safeParseZtvEventJson(JSON.parse(line));
-  if (!r.success) throw r.error;
-  return r.data;
-};
 
 function kindOf(e: ZtvEvent, engine: RuleEngine): string {
   if (e.type === 'flow') return `flow ${e.source}`;
@@ -36,7 +31,7 @@ for (let round = 1; round <= 2; round++) {
   engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
   const took = new Map<string, number[]>();
   for (const line of lines) {
-    const e = decode(line);
+    const e = validateEvent(JSON.parse(line));
     const kind = kindOf(e, engine);
     const t0 = performance.now();
     engine.process(e);

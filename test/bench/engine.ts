@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
-import { safeParseZtvEventJson, ztvEvent, type ZtvEvent } from '@ztv/events';
+import { ztvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { buildStream } from './engine-stream';
+import { buildStream, validateEvent as validate } from './engine-stream';
 import { buildWorld, prng, T0 } from './engine-world';
 
 /*
@@ -47,13 +47,6 @@ function time(fn: () => void): Took {
   return { cpuMs: (cpuNow() - c0) / 1000, wallMs: performance.now() - w0 };
 }
 const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000);
-
-/** What the rule-worker does with a record's JSON (services/rule-worker decodeEvent): fast path, zod when in doubt. */
-function validate(json: unknown): ZtvEvent {
-  const r = safeParseZtvEventJson(json);
-  if (!r.success) throw r.error;
-  return r.data;
-}
 
 const rand = prng(0x2e7a11);
 const { world, state } = buildWorld(rand, NAMESPACES, PODS_PER_NAMESPACE, WORKLOADS_PER_NAMESPACE);
