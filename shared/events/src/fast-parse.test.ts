@@ -218,6 +218,50 @@ describe('ztvEvent fast path', () => {
     }
   });
 
+  it('returns the input exactly when its keys are the present fields in shape order, strict or loose, any number of fields', () => {
+    // Shapes under and over the 30 fields the bit-mask order check takes, strict and loose, optional and defaulted fields.
+    const fields = (n: number) => Array.from({ length: n }, (_, i) => `f${i}`);
+    const shapeOf = (names: string[]) =>
+      Object.fromEntries(names.map((k, i) => [k, i % 3 === 0 ? z.number() : i % 3 === 1 ? z.number().optional() : z.number().default(7)]));
+    for (const n of [3, 12, 30, 31, 40]) {
+      const names = fields(n);
+      for (const schema of [z.object(shapeOf(names)), z.object(shapeOf(names)).loose()]) {
+        const p = compileParser(schema);
+        const input = fc
+          .tuple(fc.subarray(names), fc.subarray(['x', 'y', 'f0', '__proto__']), fc.boolean(), fc.boolean())
+          .map(([present, unknown, shuffle, unknownFirst]) => {
+            const required = names.filter((_, i) => i % 3 === 0);
+            let keys = [...new Set([...required, ...present])].sort((a, b) => names.indexOf(a) - names.indexOf(b));
+            if (shuffle) keys = [...keys].reverse();
+            const extra = unknown.filter((k) => !keys.includes(k));
+            const order = unknownFirst ? [...extra, ...keys] : [...keys, ...extra];
+            return JSON.parse(`{${order.map((k, i) => `${JSON.stringify(k)}:${i}`).join(',')}}`) as Record<string, unknown>;
+          });
+        fc.assert(
+          fc.property(input, (o) => {
+            const zod = schema.safeParse(o);
+            const fast = p.parseJson(o);
+            if (!zod.success) return expect(fast).toBeUndefined();
+            expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.data)); // same keys, same order
+            // The input itself exactly when zod's output lists the same keys in the same order (and values are equal).
+            expect(fast === o).toBe(JSON.stringify(Object.keys(zod.data as object)) === JSON.stringify(Object.keys(o)));
+          }),
+          { numRuns: 300 },
+        );
+      }
+    }
+    // A field that is there but not enumerable (not from JSON), last in shape order: zod's output lists it, so the
+    // input cannot be returned as it is.
+    for (const schema of [z.object({ a: z.number(), b: z.number().optional() }), z.object({ a: z.number(), b: z.number().optional() }).loose()]) {
+      const hidden = { a: 1 };
+      Object.defineProperty(hidden, 'b', { value: 2, enumerable: false });
+      const out = compileParser(schema).parse(hidden);
+      expect(out).not.toBe(hidden);
+      expect(JSON.stringify(out)).toBe(JSON.stringify(schema.parse(hidden)));
+      expect(out).toEqual({ a: 1, b: 2 });
+    }
+  });
+
   it('handles inputs that are not events at all', () => {
     for (const x of [null, 1, 'flow', [], {}, { type: 'flow' }, { type: 'nope', id: 'a' }, [{ type: 'flow' }]]) agrees(x);
     expect(() => parseZtvEvent({ type: 'flow' })).toThrow(z.ZodError);

@@ -222,7 +222,10 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
   const shape = def.shape as Record<string, any>;
   if (Object.getOwnPropertySymbols(shape).length) return undefined;
   const keys = Object.keys(shape).filter((k) => k !== '__proto__');
-  const check = [`if (${NOT_OBJECT}) return FAIL;`, 'let same = true, present = 0;'];
+  // Up to 30 fields, which of them are present is kept as a bit mask too, for the one-comparison-per-key order check below.
+  const bits = keys.length <= 30;
+  const mark = (i: number) => (bits ? `\nmask |= ${2 ** i};` : '');
+  const check = [`if (${NOT_OBJECT}) return FAIL;`, 'let same = true, present = 0, mask = 0;'];
   const build = ['const o = {};'];
   for (const [i, key] of keys.entries()) {
     const { optin, optout } = shape[key]._zod;
@@ -233,20 +236,37 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
     const present = `(x${i} !== undefined || ${k} in v)`;
     check.push(`let r${i};`);
     if (optin === undefined) {
-      check.push(`${read}\nif (!${present}) return FAIL;\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;`);
+      check.push(`${read}\nif (!${present}) return FAIL;\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;${mark(i)}`);
       build.push(`o[${k}] = r${i};`);
     } else if (optin === 'optional' && optout === 'optional') {
-      check.push(`${read}\nconst p${i} = ${present};\nif (p${i}) {\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;\n}`);
+      check.push(`${read}\nconst p${i} = ${present};\nif (p${i}) {\n${parse}\nif (r${i} !== x${i}) same = false;\npresent++;${mark(i)}\n}`);
       build.push(`if (p${i}) o[${k}] = r${i};`);
     } else if (optin === 'defaulted' && optout === undefined) {
-      check.push(`${read}\nconst p${i} = ${present};\n${parse}\nif (!p${i} || r${i} !== x${i}) same = false;\npresent++;`);
+      check.push(`${read}\nconst p${i} = ${present};\n${parse}\nif (!p${i} || r${i} !== x${i}) same = false;\npresent++;${bits ? `\nif (p${i}) mask |= ${2 ** i};` : ''}`);
       build.push(`o[${k}] = r${i};`);
     } else return undefined;
   }
   // The input's own keys, in order, must be the fields present in shape order (then, when loose, only unknown keys).
-  const cases = keys.map((key, i) => `case ${lit(key)}: i = ${i}; break;`).join(' ');
-  const unknown = catchall ? `if (k === '__proto__') { same = false; break; }\nextra = true; continue;` : 'same = false; break;';
-  check.push(`if (same && Object.getPrototypeOf(v) === Object.prototype) {
+  if (bits) {
+    // Each key is compared with the one field it must be: the next present one in shape order (JSON.parse's keys and
+    // the literals are internalized strings, so that is a pointer comparison), instead of looked up among all fields.
+    const order = g.constant(keys);
+    const unknown = catchall
+      ? `if (k === '__proto__' || ${g.constant(new Set(keys))}.has(k)) { same = false; break; }\nextra = true;`
+      : 'same = false; break;';
+    check.push(`if (same && Object.getPrototypeOf(v) === Object.prototype) {
+  let j = 0, extra = false;
+  for (const k in v) {
+    while (j < ${keys.length} && (mask & (1 << j)) === 0) j++;
+    if (!extra && j < ${keys.length} && k === ${order}[j]) { j++; continue; }
+    ${unknown}
+  }
+  if (same && (mask >>> j) === 0) return v;
+}`);
+  } else {
+    const cases = keys.map((key, i) => `case ${lit(key)}: i = ${i}; break;`).join(' ');
+    const unknown = catchall ? `if (k === '__proto__') { same = false; break; }\nextra = true; continue;` : 'same = false; break;';
+    check.push(`if (same && Object.getPrototypeOf(v) === Object.prototype) {
   let last = -1, seen = 0, extra = false;
   for (const k in v) {
     let i = -1;
@@ -258,6 +278,7 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
   }
   if (same && seen === present) return v;
 }`);
+  }
   if (catchall) build.push(`for (const k in v) if (!${g.constant(new Set(keys))}.has(k) && k !== '__proto__') o[k] = v[k];`);
   build.push('return o;');
   return g.fn([...check, ...build].join('\n'));
