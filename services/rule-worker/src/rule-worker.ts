@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { deadLetterRecord, type Consumer, type EventLog, type Producer, type RecordBatch } from '@ztv/bus';
 import { topicNames, type Signal, type TopicNames } from '@ztv/events';
 import { RuleEngine, baselineRules, type Rule, type RulesConfig } from '@ztv/rules';
-import { contextFrom, inSpan, currentTraceparent, SpanKind, type Logger, type Metrics } from '@ztv/telemetry';
+import { contextFrom, inSpanSync, currentTraceparent, SpanKind, type Logger, type Metrics } from '@ztv/telemetry';
 import { decodeEvent } from './decode';
 
 export interface RuleWorkerOptions {
@@ -191,7 +191,7 @@ export class RuleWorker {
         continue;
       }
       const parent = contextFrom(record.headers.traceparent);
-      await inSpan('rule-worker evaluate', { parent, kind: SpanKind.CONSUMER, attributes: { 'ztv.event.type': decoded.event.type } }, async () => {
+      inSpanSync('rule-worker evaluate', { parent, kind: SpanKind.CONSUMER, attributes: { 'ztv.event.type': decoded.event.type } }, () => {
         const result = this.engine.process(decoded.event);
         for (const o of result.outcomes) {
           if (o.kind === 'error') {

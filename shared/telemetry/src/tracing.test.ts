@@ -1,7 +1,7 @@
 import { context, propagation, trace, SpanKind } from '@opentelemetry/api';
 import { core, node, tracing } from '@opentelemetry/sdk-node';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { currentTraceparent, inRequestSpan, inSpan } from './tracing';
+import { currentTraceparent, inRequestSpan, inSpan, inSpanSync } from './tracing';
 
 const exporter = new tracing.InMemorySpanExporter();
 const provider = new node.NodeTracerProvider({ spanProcessors: [new tracing.SimpleSpanProcessor(exporter)] });
@@ -33,6 +33,25 @@ describe('tracing helpers', () => {
     expect(req!.kind).toBe(SpanKind.INTERNAL);
     expect(req!.parentSpanContext?.spanId).toBe(http!.spanContext().spanId);
     expect(req!.spanContext().traceId).toBe(http!.spanContext().traceId);
+  });
+
+  it('inSpanSync runs synchronously in a child span, ends it, and records a throw', () => {
+    const parent = propagation.extract(context.active(), { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    let inside: string | undefined;
+    const out = inSpanSync('evaluate', { parent, kind: SpanKind.CONSUMER, attributes: { 'ztv.event.type': 'flow' } }, () => {
+      inside = currentTraceparent();
+      return 42;
+    });
+    expect(out).toBe(42); // not a promise
+    const [span] = exporter.getFinishedSpans();
+    expect(span!.kind).toBe(SpanKind.CONSUMER);
+    expect(span!.attributes['ztv.event.type']).toBe('flow');
+    expect(span!.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(inside).toBe(`00-4bf92f3577b34da6a3ce929d0e0e4736-${span!.spanContext().spanId}-01`);
+    expect(() => inSpanSync('boom', {}, () => { throw new Error('bad rule'); })).toThrow('bad rule');
+    const boom = exporter.getFinishedSpans()[1]!;
+    expect(boom.status).toEqual({ code: 2, message: 'bad rule' });
+    expect(boom.events.map((e) => e.name)).toEqual(['exception']);
   });
 
   it('inRequestSpan starts a new trace without a header (or with several, which is not W3C)', async () => {

@@ -35,6 +35,28 @@ export async function inSpan<T>(
 }
 
 /**
+ * inSpan for synchronous work: the same span, ended before it returns, without a promise and a microtask turn per call
+ * (the rule-worker evaluates every event in its own span: with tracing off that cost more than the span).
+ */
+export function inSpanSync<T>(
+  name: string,
+  opts: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> },
+  fn: (span: Span) => T,
+): T {
+  const parent = opts.parent ?? context.active();
+  const span = tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes }, parent);
+  try {
+    return context.with(trace.setSpan(parent, span), fn, undefined, span);
+  } catch (err) {
+    span.recordException(err as Error);
+    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
+/**
  * Runs `fn` in the span of an incoming request. Under the HTTP instrumentation the request already has a server span
  * (continuing the caller's `traceparent`), and this one is its child; without it, this one is the SERVER span and
  * continues `traceparent` (the header) itself. Extracting again under an active span would make a sibling.
