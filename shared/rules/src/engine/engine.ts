@@ -25,6 +25,32 @@ interface Firing {
 }
 
 /**
+ * A rule as process() reads it for every event: the same class for every rule. The rules themselves are object literals
+ * of many shapes (spread metadata, optional hooks), and reading `kind`, `check`, `scopesFor`... off them at one call
+ * site made every such read megamorphic (a generic lookup each, several per rule per event).
+ */
+class Step {
+  readonly id: string;
+  readonly isEvent: boolean;
+  /** Event rules: the quiet period (undefined: the config's). */
+  readonly quiet: number | undefined;
+  readonly eventCheck: EventRule['check'] | undefined;
+  readonly state: StateRule | undefined;
+  readonly scopesFor: StateRule['scopesFor'] | undefined;
+  readonly deferredScopesFor: StateRule['deferredScopesFor'];
+
+  constructor(readonly rule: Rule) {
+    this.id = rule.id;
+    this.isEvent = rule.kind === 'event';
+    this.quiet = rule.kind === 'event' ? rule.quietPeriodSeconds : undefined;
+    this.eventCheck = rule.kind === 'event' ? rule.check : undefined;
+    this.state = rule.kind === 'state' ? rule : undefined;
+    this.scopesFor = rule.kind === 'state' ? rule.scopesFor : undefined;
+    this.deferredScopesFor = rule.kind === 'state' ? rule.deferredScopesFor : undefined;
+  }
+}
+
+/**
  * Runs every rule through the same steps: match (event type) → state (applied first) → evaluate → exceptions →
  * outcome. State rules are diffed per scope against what was firing, so a clear condition emits `resolved`.
  */
@@ -35,15 +61,18 @@ export class RuleEngine {
   /** ruleId → scope → fingerprint → what is firing. */
   private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
   /** The rules each event type triggers, in pack order (the match step, done once instead of per event). */
-  private readonly rulesByType = new Map<string, Rule[]>();
+  private readonly rulesByType = new Map<string, Step[]>();
   /** The same for k8s.resource events of each object kind and op: rules whose resourceKinds or resourceOps leave it out are not asked. */
-  private readonly rulesByKind = new Map<string, { upsert: Rule[]; delete: Rule[] }>();
+  private readonly rulesByKind = new Map<string, { upsert: Step[]; delete: Step[] }>();
   /** Scopes to re-check at the next tick (StateRule.deferredScopesFor), per rule id. */
   private readonly deferred = new Map<string, Set<string>>();
 
   constructor(private readonly opts: EngineOptions) {
     this.rules = opts.rules;
-    for (const r of opts.rules) for (const t of new Set(r.on)) this.rulesByType.set(t, [...(this.rulesByType.get(t) ?? []), r]);
+    for (const r of opts.rules) {
+      const step = new Step(r);
+      for (const t of new Set(r.on)) this.rulesByType.set(t, [...(this.rulesByType.get(t) ?? []), step]);
+    }
     this.clock = opts.clock ?? (() => new Date());
     const slices = new Map<string, StateSlice<unknown>>();
     for (const r of opts.rules) for (const s of r.slices ?? []) slices.set(s.name, s);
@@ -65,20 +94,27 @@ export class RuleEngine {
     const ctx = this.context();
     const out: EngineResult = { signals: [], outcomes: [] };
     const rules = event.type === 'k8s.resource' ? this.rulesForKind(event.data.kind)[event.data.op === 'delete' ? 'delete' : 'upsert'] : (this.rulesByType.get(event.type) ?? []);
-    for (const rule of rules) {
+    for (const step of rules) {
       try {
-        if (rule.kind === 'event') this.runEventRule(rule, event, ctx, out);
-        else {
-          this.runScopes(rule, rule.scopesFor(event, ctx), event, ctx, out);
-          const later = rule.deferredScopesFor?.(event, ctx);
+        if (step.isEvent) {
+          const violations = (step.eventCheck as EventRule['check'])(event, ctx);
+          if (violations.length) {
+            const quiet = step.quiet ?? ctx.config.eventQuietPeriodSeconds;
+            for (const v of violations) this.emit(step.rule, v, event, ctx, out, quiet);
+          }
+        } else {
+          const rule = step.state as StateRule;
+          const scopes = (step.scopesFor as StateRule['scopesFor'])(event, ctx);
+          if (scopes.length) this.runScopes(rule, scopes, event, ctx, out);
+          const later = step.deferredScopesFor?.(event, ctx);
           if (later?.length) {
-            let set = this.deferred.get(rule.id);
-            if (!set) this.deferred.set(rule.id, (set = new Set()));
+            let set = this.deferred.get(step.id);
+            if (!set) this.deferred.set(step.id, (set = new Set()));
             for (const scope of later) set.add(scope);
           }
         }
       } catch (err) {
-        out.outcomes.push({ kind: 'error', ruleId: rule.id, eventId: event.id, error: errorText(err) });
+        out.outcomes.push({ kind: 'error', ruleId: step.id, eventId: event.id, error: errorText(err) });
       }
     }
     return out;
@@ -145,11 +181,11 @@ export class RuleEngine {
     return out;
   }
 
-  private rulesForKind(kind: string): { upsert: Rule[]; delete: Rule[] } {
+  private rulesForKind(kind: string): { upsert: Step[]; delete: Step[] } {
     let rules = this.rulesByKind.get(kind);
     if (!rules) {
-      const all = (this.rulesByType.get('k8s.resource') ?? []).filter((r) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
-      const forOp = (op: 'upsert' | 'delete') => all.filter((r) => r.kind === 'event' || !r.resourceOps || r.resourceOps.includes(op));
+      const all = (this.rulesByType.get('k8s.resource') ?? []).filter(({ rule: r }) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
+      const forOp = (op: 'upsert' | 'delete') => all.filter(({ rule: r }) => r.kind === 'event' || !r.resourceOps || r.resourceOps.includes(op));
       rules = { upsert: forOp('upsert'), delete: forOp('delete') };
       this.rulesByKind.set(kind, rules);
     }
@@ -158,11 +194,6 @@ export class RuleEngine {
 
   private context(): RuleContext {
     return { state: this.state, config: this.opts.config, now: this.clock(), cluster: this.opts.cluster };
-  }
-
-  private runEventRule(rule: EventRule, event: ZtvEvent, ctx: RuleContext, out: EngineResult): void {
-    const quiet = rule.quietPeriodSeconds ?? ctx.config.eventQuietPeriodSeconds;
-    for (const v of rule.check(event, ctx)) this.emit(rule, v, event, ctx, out, quiet);
   }
 
   private runScopes(rule: StateRule, scopes: string[], trigger: Trigger, ctx: RuleContext, out: EngineResult): void {
