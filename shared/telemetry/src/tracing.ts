@@ -15,19 +15,27 @@ export function contextFrom(traceparent: string | undefined): Context {
   return propagation.extract(context.active(), { traceparent });
 }
 
-/** Runs `fn` in a span that is a child of `parent` (or the active context), ending it on completion. */
-export async function inSpan<T>(
-  name: string,
-  opts: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> },
-  fn: (span: Span) => Promise<T>,
-): Promise<T> {
+type SpanOptions = { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> };
+
+/** A span that is a child of `opts.parent` (or the active context), and the context it is active in. */
+function startSpan(name: string, opts: SpanOptions): [Span, Context] {
   const parent = opts.parent ?? context.active();
   const span = tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes }, parent);
+  return [span, trace.setSpan(parent, span)];
+}
+
+function recordFailure(span: Span, err: unknown): void {
+  span.recordException(err as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+}
+
+/** Runs `fn` in a span that is a child of `parent` (or the active context), ending it on completion. */
+export async function inSpan<T>(name: string, opts: SpanOptions, fn: (span: Span) => Promise<T>): Promise<T> {
+  const [span, ctx] = startSpan(name, opts);
   try {
-    return await context.with(trace.setSpan(parent, span), () => fn(span));
+    return await context.with(ctx, () => fn(span));
   } catch (err) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    recordFailure(span, err);
     throw err;
   } finally {
     span.end();
@@ -38,18 +46,12 @@ export async function inSpan<T>(
  * inSpan for synchronous work: the same span, ended before it returns, without a promise and a microtask turn per call
  * (the rule-worker evaluates every event in its own span: with tracing off that cost more than the span).
  */
-export function inSpanSync<T>(
-  name: string,
-  opts: { parent?: Context; kind?: SpanKind; attributes?: Record<string, string | number | boolean> },
-  fn: (span: Span) => T,
-): T {
-  const parent = opts.parent ?? context.active();
-  const span = tracer().startSpan(name, { kind: opts.kind ?? SpanKind.INTERNAL, attributes: opts.attributes }, parent);
+export function inSpanSync<T>(name: string, opts: SpanOptions, fn: (span: Span) => T): T {
+  const [span, ctx] = startSpan(name, opts);
   try {
-    return context.with(trace.setSpan(parent, span), fn, undefined, span);
+    return context.with(ctx, fn, undefined, span);
   } catch (err) {
-    span.recordException(err as Error);
-    span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+    recordFailure(span, err);
     throw err;
   } finally {
     span.end();
