@@ -4,6 +4,15 @@ const CLUSTER = '';
 
 const controllerRef = (obj: KubeObject) => obj.metadata.ownerReferences?.find((o) => o.controller);
 
+/** True when `obj` names `kind` `name` as its controller, or — for a Deployment — one of its ReplicaSets by pod-template-hash. */
+function controls(obj: KubeObject, kind: string, name: string): boolean {
+  const ref = controllerRef(obj);
+  if (!ref) return false;
+  if (ref.kind === kind && ref.name === name) return true;
+  const hash = kind === 'Deployment' && ref.kind === 'ReplicaSet' ? obj.metadata.labels?.['pod-template-hash'] : undefined;
+  return !!hash && ref.name === `${name}-${hash}`;
+}
+
 /** True when two versions of an object name the same controller, with the same pod-template-hash. */
 export function sameController(a: KubeObject, b: KubeObject): boolean {
   const ra = controllerRef(a);
@@ -23,9 +32,13 @@ export class ResourceIndex {
   private changes = 0;
   /** Changes per kind and namespace (kind → namespace → count), for values that depend on a few kinds only. */
   private readonly kindChanges = new Map<string, Map<string, number>>();
-  /** How many objects name each object as their controller (`kind\nnamespace\nname`, see hasControlled). */
-  private readonly controlled = new Map<string, number>();
-  /** The same counts summed per controller kind: most kinds (Pods) never control anything, so hasControlled answers them at once. */
+  /**
+   * Per controller kind, how many objects name one of that kind as their controller (a Pod's tie to its Deployment
+   * through the pod-template-hash counts for Deployment too): most kinds (Pods) never control anything, so
+   * hasControlled answers them at once. Counted per kind only — a count per controller, kept on every Pod created or
+   * deleted, cost a lookup in a large cold map per tie (≈2 µs a Pod change), for a question asked only when a workload
+   * is created or deleted.
+   */
   private readonly controlledByKind = new Map<string, number>();
   private readonly listeners: ChangeListener[] = [];
 
@@ -55,25 +68,25 @@ export class ResourceIndex {
    */
   hasControlled(kind: string, namespace: string | undefined, name: string): boolean {
     if (!this.controlledByKind.get(kind)) return false;
-    return (this.controlled.get(`${kind}\n${namespace ?? CLUSTER}\n${name}`) ?? 0) > 0;
+    // Owner references are namespace-local: only objects of the same namespace can name it.
+    const ns = namespace ?? CLUSTER;
+    for (const byNamespace of this.byKind.values()) {
+      const names = byNamespace.get(ns);
+      if (names) for (const obj of names.values()) if (controls(obj, kind, name)) return true;
+    }
+    return false;
   }
 
   private countControllers(obj: KubeObject, by: 1 | -1): void {
     const ref = controllerRef(obj);
     if (!ref) return;
-    const ns = obj.metadata.namespace ?? CLUSTER;
-    this.countController(ref.kind, `${ref.kind}\n${ns}\n${ref.name}`, by);
+    this.countController(ref.kind, by);
     const hash = obj.metadata.labels?.['pod-template-hash'];
-    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) this.countController('Deployment', `Deployment\n${ns}\n${ref.name.slice(0, -hash.length - 1)}`, by);
+    if (ref.kind === 'ReplicaSet' && hash && ref.name.endsWith(`-${hash}`)) this.countController('Deployment', by);
   }
 
-  /** A method, not a closure per call (countControllers runs for every Pod created or deleted). */
-  private countController(kind: string, key: string, by: 1 | -1): void {
-    const was = this.controlled.get(key) ?? 0;
-    const n = Math.max(0, was + by);
-    if (n > 0) this.controlled.set(key, n);
-    else this.controlled.delete(key);
-    if (n !== was) this.controlledByKind.set(kind, (this.controlledByKind.get(kind) ?? 0) + n - was);
+  private countController(kind: string, by: 1 | -1): void {
+    this.controlledByKind.set(kind, Math.max(0, (this.controlledByKind.get(kind) ?? 0) + by));
   }
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
