@@ -247,12 +247,13 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
     } else return undefined;
   }
   // The input's own keys, in order, must be the fields present in shape order (then, when loose, only unknown keys).
+  const shapeKeys = catchall ? g.constant(new Set(keys)) : undefined;
   if (bits) {
     // Each key is compared with the one field it must be: the next present one in shape order (JSON.parse's keys and
     // the literals are internalized strings, so that is a pointer comparison), instead of looked up among all fields.
     const order = g.constant(keys);
     const unknown = catchall
-      ? `if (k === '__proto__' || ${g.constant(new Set(keys))}.has(k)) { same = false; break; }\nextra = true;`
+      ? `if (k === '__proto__' || ${shapeKeys}.has(k)) { same = false; break; }\nextra = true;`
       : 'same = false; break;';
     check.push(`if (same && Object.getPrototypeOf(v) === Object.prototype) {
   let j = 0, extra = false;
@@ -279,7 +280,7 @@ function objectNode(g: Gen, def: any, path: string): string | undefined {
   if (same && seen === present) return v;
 }`);
   }
-  if (catchall) build.push(`for (const k in v) if (!${g.constant(new Set(keys))}.has(k) && k !== '__proto__') o[k] = v[k];`);
+  if (catchall) build.push(`for (const k in v) if (!${shapeKeys}.has(k) && k !== '__proto__') o[k] = v[k];`);
   build.push('return o;');
   return g.fn([...check, ...build].join('\n'));
 }

@@ -29,16 +29,15 @@ export interface NamespaceRuleSpec {
  * never looked at; a namespace that no longer exists (nothing left in it) resolves.
  */
 export function namespaceRule(meta: RuleMeta, given: NamespaceRuleSpec): StateRule {
-  // Every field present, in one order: the scopesFor below is one function for all these rules (one feedback vector),
-  // and reading specs of different shapes there made each read megamorphic, for every Pod event.
-  const spec: Required<NamespaceRuleSpec> = {
+  // Every field present (undefined when not given), in one order: the scopesFor below is one function for all these
+  // rules (one feedback vector), and reading specs of different shapes there made each read megamorphic, for every Pod event.
+  const spec: NamespaceRuleSpec = {
     kinds: given.kinds,
-    everywhere: given.everywhere ?? none,
-    related: given.related ?? noScopes,
-    changeMatters: given.changeMatters ?? always,
+    everywhere: given.everywhere,
+    related: given.related,
+    changeMatters: given.changeMatters,
     check: given.check,
   };
-  const related = given.related !== undefined;
   return {
     ...meta,
     kind: 'state',
@@ -49,9 +48,9 @@ export function namespaceRule(meta: RuleMeta, given: NamespaceRuleSpec): StateRu
       const { kind, namespace, name } = event.data;
       if (kind === 'Namespace') return [name];
       if (!spec.kinds.includes(kind)) return [];
-      if (spec.everywhere(kind, namespace, ctx)) return ctx.state.resources.namespaces();
+      if (spec.everywhere?.(kind, namespace, ctx)) return ctx.state.resources.namespaces();
       const own = namespace && !changeIrrelevant(spec, event, namespace, ctx) ? [namespace] : [];
-      return related ? [...own, ...spec.related(kind, namespace, ctx)] : own;
+      return spec.related ? [...own, ...spec.related(kind, namespace, ctx)] : own;
     },
     allScopes: (ctx) => ctx.state.resources.namespaces(),
     check(ns, ctx) {
@@ -61,12 +60,8 @@ export function namespaceRule(meta: RuleMeta, given: NamespaceRuleSpec): StateRu
   };
 }
 
-const none = () => false;
-const always = () => true;
-const noScopes = (): string[] => [];
-
-function changeIrrelevant(spec: Required<NamespaceRuleSpec>, event: ZtvEvent & { type: 'k8s.resource' }, ns: string, ctx: RuleContext): boolean {
-  if (spec.changeMatters === always) return false;
+function changeIrrelevant(spec: NamespaceRuleSpec, event: ZtvEvent & { type: 'k8s.resource' }, ns: string, ctx: RuleContext): boolean {
+  if (!spec.changeMatters) return false;
   const change = ctx.state.changeOf(event);
   return !!change && !spec.changeMatters(event.data.kind, ns, change.before, change.after, ctx);
 }
