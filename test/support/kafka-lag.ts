@@ -1,3 +1,4 @@
+import { fetchSettledTopicOffsets } from '@ztv/bus';
 import { Kafka, logLevel } from 'kafkajs';
 
 /**
@@ -14,7 +15,7 @@ export async function waitForNoLag(brokers: string[], groupId: string, topics: s
       lag = {};
       const committed = await admin.fetchOffsets({ groupId, topics });
       for (const t of committed) {
-        const ends = await admin.fetchTopicOffsets(t.topic);
+        const ends = await fetchSettledTopicOffsets(admin, t.topic);
         for (const p of t.partitions) {
           const end = Number(ends.find((e) => e.partition === p.partition)?.high ?? 0);
           const at = Number(p.offset) < 0 ? 0 : Number(p.offset);
@@ -35,7 +36,7 @@ export async function topicRecordCount(brokers: string[], topic: string): Promis
   const admin = new Kafka({ brokers, clientId: 'ztv-test-count', logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await fetchSettledTopicOffsets(admin, topic);
     return offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
   } finally {
     await admin.disconnect();

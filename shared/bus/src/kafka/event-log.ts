@@ -4,7 +4,7 @@ import { BusClosedError } from '../errors';
 import { KafkaConsumerLoop, type KafkaConsumerTuning } from './consumer';
 import { kafkajsLogCreator } from './log-creator';
 import { createKafkaProducer } from './producer';
-import { describeKafkaTopics, ensureKafkaTopics } from './topics';
+import { describeKafkaTopics, ensureKafkaTopics, fetchSettledTopicOffsets } from './topics';
 
 const { Kafka, logLevel } = kafkajs;
 
@@ -52,7 +52,7 @@ export function createKafkaEventLog(opts: KafkaEventLogOptions): EventLog {
       const present = [...new Set(topics)].filter((t) => existing.has(t));
       const per = await Promise.all(
         present.map(async (topic) =>
-          (await a.fetchTopicOffsets(topic))
+          (await fetchSettledTopicOffsets(a, topic))
             .map((p) => ({ topic, partition: p.partition, offset: p.high }))
             .sort((x, y) => x.partition - y.partition),
         ),

@@ -90,3 +90,41 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Errors a partition gives while its leadership moves or a new topic settles; worth a metadata refresh and a retry. */
+const LEADERSHIP_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION']);
+
+function isLeadershipError(err: unknown): boolean {
+  const e = err as { type?: string; cause?: { type?: string } } | undefined;
+  return LEADERSHIP_ERRORS.has(e?.type ?? '') || LEADERSHIP_ERRORS.has(e?.cause?.type ?? '');
+}
+
+export interface TopicOffsets {
+  partition: number;
+  high: string;
+  low: string;
+}
+
+/**
+ * `admin.fetchTopicOffsets`, retried while a partition's leadership settles. kafkajs gives up at once on
+ * NOT_LEADER_FOR_PARTITION from ListOffsets, which a KRaft broker answers for a moment after a topic is created (the
+ * metadata already names the leader) and any cluster answers during a leader election. Other errors, and leadership
+ * errors that outlast `timeoutMs`, are thrown.
+ */
+export async function fetchSettledTopicOffsets(
+  admin: Pick<Admin, 'fetchTopicOffsets' | 'fetchTopicMetadata'>,
+  topic: string,
+  timeoutMs = 30_000,
+): Promise<TopicOffsets[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, high, low }));
+    } catch (err) {
+      if (!isLeadershipError(err) || Date.now() >= deadline) throw err;
+    }
+    // A metadata request refreshes kafkajs's view of the leaders before the next try.
+    await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, Math.min(50 * 2 ** (attempt - 1), 1_000)));
+  }
+}
