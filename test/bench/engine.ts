@@ -39,13 +39,38 @@ const cpuNow = () => {
 interface Took {
   cpuMs: number;
   wallMs: number;
+  /** When it ran (performance.now() intervals), to charge it the garbage collections that started within (gcOf). */
+  spans: [number, number][];
 }
 function time(fn: () => void): Took {
   const c0 = cpuNow();
   const w0 = performance.now();
   fn();
-  return { cpuMs: (cpuNow() - c0) / 1000, wallMs: performance.now() - w0 };
+  const w1 = performance.now();
+  return { cpuMs: (cpuNow() - c0) / 1000, wallMs: w1 - w0, spans: [[w0, w1]] };
 }
+
+/*
+ * Garbage-collection pauses of the main thread (a PerformanceObserver's 'gc' entries, delivered after the fact), so
+ * the report can say how much of each measure was collection: the engine path keeps what it reads (the state), and
+ * the collector's cost of that is part of its cost.
+ */
+const gcPauses: { start: number; ms: number }[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
+}).observe({ entryTypes: ['gc'] });
+/** Milliseconds of collection pauses that started while `t` ran (call after the observer was flushed). */
+function gcOf(t: Took): number {
+  let ms = 0;
+  let i = 0;
+  for (const [from, to] of t.spans) {
+    while (i < gcPauses.length && (gcPauses[i] as { start: number }).start < from) i++;
+    for (; i < gcPauses.length && (gcPauses[i] as { start: number }).start <= to; i++) ms += (gcPauses[i] as { ms: number }).ms;
+  }
+  return ms;
+}
+/** Lets the observer deliver the entries of the run just done. */
+const flushGc = () => new Promise((resolve) => setTimeout(resolve, 10));
 const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000);
 
 const rand = prng(0x2e7a11);
@@ -97,15 +122,16 @@ function run(i: number): Run {
    * on this shared machine the speed of the same code varies by up to 2× over seconds (other processes, caches),
    * and measuring them one after another, seconds apart, made the ratio measure that as much as the engine.
    */
-  const parse: Took = { cpuMs: 0, wallMs: 0 };
-  const validated: Took = { cpuMs: 0, wallMs: 0 };
-  const zod: Took = { cpuMs: 0, wallMs: 0 };
-  const took: Took = { cpuMs: 0, wallMs: 0 };
+  const parse: Took = { cpuMs: 0, wallMs: 0, spans: [] };
+  const validated: Took = { cpuMs: 0, wallMs: 0, spans: [] };
+  const zod: Took = { cpuMs: 0, wallMs: 0, spans: [] };
+  const took: Took = { cpuMs: 0, wallMs: 0, spans: [] };
   let signals = 0;
   const errors: Record<string, number> = {};
   const add = (sum: Took, t: Took) => {
     sum.cpuMs += t.cpuMs;
     sum.wallMs += t.wallMs;
+    sum.spans.push(...t.spans);
   };
   const measures: (() => void)[] = [];
   for (let from = 0, slice = 0; from < lines.length; from += CHUNK, slice++) {
@@ -162,7 +188,15 @@ function run(i: number): Run {
 const ratioOf = (r: Run) => r.parse.cpuMs / r.engine.cpuMs;
 const warmup = run(-1);
 console.log(`warm-up run: ratio ${ratioOf(warmup).toFixed(3)} (not counted)`);
-const runs = Array.from({ length: RUNS }, (_, i) => run(i));
+const runs: Run[] = [];
+const gcMs = new Map<Run, { parse: number; validate: number; zod: number; engine: number }>();
+for (let i = 0; i < RUNS; i++) {
+  const r = run(i);
+  await flushGc();
+  runs.push(r);
+  gcMs.set(r, { parse: gcOf(r.parse), validate: gcOf(r.validate), zod: gcOf(r.zod), engine: gcOf(r.engine) });
+  gcPauses.length = 0;
+}
 const median = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor((runs.length - 1) / 2)] as Run;
 const n = lines.length;
 const us = (ms: number) => Number(((ms * 1000) / n).toFixed(2));
@@ -200,6 +234,12 @@ const result = {
     engine: us(median.engine.cpuMs - median.validate.cpuMs),
     total: us(median.engine.cpuMs),
   },
+  /**
+   * µs per event of main-thread garbage-collection pauses within each measure (median run): the engine path's excess
+   * over parse + validate is what keeping the state costs the collector (promoting what it stores); the CPU time of
+   * the collector's helper threads is in the CPU figures above but not here.
+   */
+  gcPauseMicrosPerEvent: Object.fromEntries(Object.entries(gcMs.get(median) ?? {}).map(([k, ms]) => [k, us(ms)])),
   validateOnlyPerSecond: perSecond(n, median.validate.cpuMs),
   zodValidateOnlyPerSecond: perSecond(n, median.zod.cpuMs),
   state: { namespaces: NAMESPACES, pods: world.pods.length, objects: median.objects },
@@ -234,7 +274,7 @@ console.log(
   `ratio engine/parse-only (median of ${RUNS}): ${result.ratio} CPU, ${result.wall.ratio} wall (target ≥ 0.5); runs: ${result.runs.map((r) => r.ratio).join(', ')}; ${result.signals} signals; rule errors: ${JSON.stringify(result.ruleErrors)}`,
 );
 console.log(
-  `µs per event (CPU): ${JSON.stringify(result.microsPerEvent)}; load average ${result.loadAverage.join(' ')}`,
+  `µs per event (CPU): ${JSON.stringify(result.microsPerEvent)}; of which collection pauses: ${JSON.stringify(result.gcPauseMicrosPerEvent)}; load average ${result.loadAverage.join(' ')}`,
 );
 
 const dir = resolve(import.meta.dirname, '../../bench-results');
