@@ -71,9 +71,16 @@ export async function ensureKafkaTopics(admin: Admin, specs: TopicSpec[]): Promi
   for (const spec of specs) assertTopicMatches(spec, actual.get(spec.name));
 }
 
-function isUnknownTopic(err: unknown): boolean {
+/** True when kafkajs's error, or the error it wraps (retries exhausted), is a protocol error of one of `types`. */
+function hasErrorType(err: unknown, types: ReadonlySet<string>): boolean {
   const e = err as { type?: string; cause?: { type?: string } } | undefined;
-  return e?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || e?.cause?.type === 'UNKNOWN_TOPIC_OR_PARTITION' || /does not host this topic-partition/.test(String(err));
+  return types.has(e?.type ?? '') || types.has(e?.cause?.type ?? '');
+}
+
+const UNKNOWN_TOPIC = new Set(['UNKNOWN_TOPIC_OR_PARTITION']);
+
+function isUnknownTopic(err: unknown): boolean {
+  return hasErrorType(err, UNKNOWN_TOPIC) || /does not host this topic-partition/.test(String(err));
 }
 
 /** Polls metadata until every partition of every topic has a leader (30 s at most). */
@@ -93,11 +100,6 @@ async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000
 
 /** Errors a partition gives while its leadership moves or a new topic settles; worth a metadata refresh and a retry. */
 const LEADERSHIP_ERRORS = new Set(['NOT_LEADER_FOR_PARTITION', 'LEADER_NOT_AVAILABLE', 'UNKNOWN_TOPIC_OR_PARTITION']);
-
-function isLeadershipError(err: unknown): boolean {
-  const e = err as { type?: string; cause?: { type?: string } } | undefined;
-  return LEADERSHIP_ERRORS.has(e?.type ?? '') || LEADERSHIP_ERRORS.has(e?.cause?.type ?? '');
-}
 
 export interface TopicOffsets {
   partition: number;
@@ -121,7 +123,7 @@ export async function fetchSettledTopicOffsets(
     try {
       return (await admin.fetchTopicOffsets(topic)).map(({ partition, high, low }) => ({ partition, high, low }));
     } catch (err) {
-      if (!isLeadershipError(err) || Date.now() >= deadline) throw err;
+      if (!hasErrorType(err, LEADERSHIP_ERRORS) || Date.now() >= deadline) throw err;
     }
     // A metadata request refreshes kafkajs's view of the leaders before the next try.
     await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
