@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultRulesConfig } from '../config';
 import { resourceEvent } from '../testing';
 import { ClusterState } from './cluster-state';
-import { podAtIp, podEntry, podsAtIp } from './pods';
+import { podAtIp, podDirectory, podEntry } from './pods';
 
 const config = defaultRulesConfig();
 
@@ -14,9 +14,10 @@ const pod = (name: string, ip: string, extra: { spec?: Record<string, unknown>; 
   status: { phase: extra.phase ?? 'Running', podIP: ip, podIPs: [{ ip }, { ip: 'fd00::12' }] },
 });
 
-const at = (s: ClusterState, ip: string) => podsAtIp(s, ip).map((p) => `${p.namespace}/${p.name}`);
+/** Every Pod the directory has at `ip`, as ns/name. */
+const at = (s: ClusterState, ip: string) => [s.kept(podDirectory).byIp.get(ip) ?? []].flat().map((p) => `${p.namespace}/${p.name}`);
 
-describe('pod directory (podEntry, podsAtIp)', () => {
+describe('pod directory (podEntry, podAtIp)', () => {
   it('indexes running pods by every IP, follows IP changes and deletes, and skips host-network and finished pods', () => {
     const s = new ClusterState();
     s.apply(resourceEvent(pod('cart-0', '10.244.1.12')), config);

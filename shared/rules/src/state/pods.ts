@@ -27,8 +27,6 @@ export interface PodDirectory {
   byIp: Map<string, PodEntry | PodEntry[]>;
 }
 
-const NONE: readonly PodEntry[] = Object.freeze([]);
-
 function ipsOf(pod: KubeObject): string[] {
   const ips: string[] = [];
   const spec = pod.spec as { hostNetwork?: unknown } | undefined;
@@ -77,7 +75,7 @@ function remove(d: PodDirectory, e: PodEntry): void {
 
 const sameIps = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((ip, i) => ip === b[i]);
 
-/** Pods by namespace and name, and by address (see podEntry, podsAtIp). */
+/** Pods by namespace and name, and by address (see podEntry, podAtIp). */
 export const podDirectory: KeptIndex<PodDirectory> = {
   build(resources) {
     const d: PodDirectory = { byName: new Map(), byIp: new Map() };
@@ -103,12 +101,6 @@ export const podDirectory: KeptIndex<PodDirectory> = {
 /** The Pod ns/name as flow rules see it, or undefined when there is no such Pod in the state. */
 export function podEntry(state: ClusterState, ns: string, name: string): PodEntry | undefined {
   return state.kept(podDirectory).byName.get(ns)?.get(name);
-}
-
-/** The Pods that have `ip` (see PodEntry.ips): normally one; none for an address outside the pod network. */
-export function podsAtIp(state: ClusterState, ip: string): readonly PodEntry[] {
-  const at = state.kept(podDirectory).byIp.get(ip);
-  return at === undefined ? NONE : Array.isArray(at) ? at : [at];
 }
 
 /** The Pod that has `ip` when exactly one does (what a flow that names only an address is taken to come from). */
