@@ -35,7 +35,6 @@ class Step {
   /** Event rules: the quiet period (undefined: the config's). */
   readonly quiet: number | undefined;
   readonly eventCheck: EventRule['check'] | undefined;
-  readonly state: StateRule | undefined;
   readonly scopesFor: StateRule['scopesFor'] | undefined;
   readonly deferredScopesFor: StateRule['deferredScopesFor'];
 
@@ -44,7 +43,6 @@ class Step {
     this.isEvent = rule.kind === 'event';
     this.quiet = rule.kind === 'event' ? rule.quietPeriodSeconds : undefined;
     this.eventCheck = rule.kind === 'event' ? rule.check : undefined;
-    this.state = rule.kind === 'state' ? rule : undefined;
     this.scopesFor = rule.kind === 'state' ? rule.scopesFor : undefined;
     this.deferredScopesFor = rule.kind === 'state' ? rule.deferredScopesFor : undefined;
   }
@@ -103,9 +101,8 @@ export class RuleEngine {
             for (const v of violations) this.emit(step.rule, v, event, ctx, out, quiet);
           }
         } else {
-          const rule = step.state as StateRule;
           const scopes = (step.scopesFor as StateRule['scopesFor'])(event, ctx);
-          if (scopes.length) this.runScopes(rule, scopes, event, ctx, out);
+          if (scopes.length) this.runScopes(step.rule as StateRule, scopes, event, ctx, out);
           const later = step.deferredScopesFor?.(event, ctx);
           if (later?.length) {
             let set = this.deferred.get(step.id);
