@@ -60,15 +60,8 @@ new PerformanceObserver((list) => {
   for (const e of list.getEntries()) gcPauses.push({ start: e.startTime, ms: e.duration });
 }).observe({ entryTypes: ['gc'] });
 /** Milliseconds of collection pauses that started while `t` ran (call after the observer was flushed). */
-function gcOf(t: Took): number {
-  let ms = 0;
-  let i = 0;
-  for (const [from, to] of t.spans) {
-    while (i < gcPauses.length && (gcPauses[i] as { start: number }).start < from) i++;
-    for (; i < gcPauses.length && (gcPauses[i] as { start: number }).start <= to; i++) ms += (gcPauses[i] as { ms: number }).ms;
-  }
-  return ms;
-}
+const gcOf = (t: Took) =>
+  gcPauses.filter((g) => t.spans.some(([from, to]) => g.start >= from && g.start <= to)).reduce((ms, g) => ms + g.ms, 0);
 /** Lets the observer deliver the entries of the run just done. */
 const flushGc = () => new Promise((resolve) => setTimeout(resolve, 10));
 const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000);
@@ -91,6 +84,8 @@ interface Run {
   signals: number;
   errors: Record<string, number>;
   objects: number;
+  /** Collection pauses within each measure, ms (filled in once the observer has delivered them). */
+  gcMs?: { parse: number; validate: number; zod: number; engine: number };
 }
 
 /** Events per slice of the interleaved measurement (see run). */
@@ -189,12 +184,11 @@ const ratioOf = (r: Run) => r.parse.cpuMs / r.engine.cpuMs;
 const warmup = run(-1);
 console.log(`warm-up run: ratio ${ratioOf(warmup).toFixed(3)} (not counted)`);
 const runs: Run[] = [];
-const gcMs = new Map<Run, { parse: number; validate: number; zod: number; engine: number }>();
 for (let i = 0; i < RUNS; i++) {
   const r = run(i);
   await flushGc();
+  r.gcMs = { parse: gcOf(r.parse), validate: gcOf(r.validate), zod: gcOf(r.zod), engine: gcOf(r.engine) };
   runs.push(r);
-  gcMs.set(r, { parse: gcOf(r.parse), validate: gcOf(r.validate), zod: gcOf(r.zod), engine: gcOf(r.engine) });
   gcPauses.length = 0;
 }
 const median = [...runs].sort((a, b) => ratioOf(a) - ratioOf(b))[Math.floor((runs.length - 1) / 2)] as Run;
@@ -239,7 +233,7 @@ const result = {
    * over parse + validate is what keeping the state costs the collector (promoting what it stores); the CPU time of
    * the collector's helper threads is in the CPU figures above but not here.
    */
-  gcPauseMicrosPerEvent: Object.fromEntries(Object.entries(gcMs.get(median) ?? {}).map(([k, ms]) => [k, us(ms)])),
+  gcPauseMicrosPerEvent: Object.fromEntries(Object.entries(median.gcMs ?? {}).map(([k, ms]) => [k, us(ms)])),
   validateOnlyPerSecond: perSecond(n, median.validate.cpuMs),
   zodValidateOnlyPerSecond: perSecond(n, median.zod.cpuMs),
   state: { namespaces: NAMESPACES, pods: world.pods.length, objects: median.objects },
