@@ -30,6 +30,9 @@ describe('parseSpiffeId (SPIFFE-ID.md §2, as go-spiffe reads it)', () => {
     ['spiffe://cluster.local/ns/a%20b', /character "%"/],
     ['spiffe://cluster.local/ns/ä', /character/],
     [`spiffe://cluster.local/${'a'.repeat(2040)}`, /2048 bytes/],
+    // 1,043 UTF-16 units but 2,063 bytes of UTF-8: the limit is in bytes.
+    [`spiffe://cluster.local/${'ä'.repeat(1020)}`, /2048 bytes/],
+    ['spiffe://cluster.local/ns/a/sa/b_c-d.e~f', /character "~"/],
   ])('rejects %s', (id, reason) => {
     const r = parseSpiffeId(id);
     expect(r.ok).toBe(false);

@@ -2,13 +2,16 @@
 const MAX_ID_BYTES = 2048;
 const MAX_TRUST_DOMAIN_BYTES = 255;
 const PREFIX = 'spiffe://';
-const trustDomainChar = /^[a-z0-9._-]$/;
-const pathChar = /^[A-Za-z0-9._-]$/;
+/** The characters allowed in a trust domain and in a path segment: one, and a whole string of them. */
+const trustDomainChars = { one: /^[a-z0-9._-]$/, all: /^[a-z0-9._-]*$/ };
+const pathChars = { one: /^[A-Za-z0-9._-]$/, all: /^[A-Za-z0-9._-]*$/ };
 
 export type SpiffeIdParse = { ok: true; trustDomain: string; path: string } | { ok: false; reason: string };
 
-function badChar(s: string, allowed: RegExp): string | undefined {
-  for (const c of s) if (!allowed.test(c)) return c;
+/** The first character of `s` not allowed; the whole string is tested at once first (the common case: none). */
+function badChar(s: string, allowed: { one: RegExp; all: RegExp }): string | undefined {
+  if (allowed.all.test(s)) return undefined;
+  for (const c of s) if (!allowed.one.test(c)) return c;
   return undefined;
 }
 
@@ -33,7 +36,8 @@ const spiffeIds = new Map<string, SpiffeIdParse>();
 const MAX_CACHED = 10_000;
 
 function parseSpiffeIdUncached(id: string): SpiffeIdParse {
-  if (Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return { ok: false, reason: `longer than ${MAX_ID_BYTES} bytes` };
+  // A UTF-16 unit is at most 3 bytes of UTF-8: only a long ID needs counting.
+  if (id.length * 3 > MAX_ID_BYTES && Buffer.byteLength(id, 'utf8') > MAX_ID_BYTES) return { ok: false, reason: `longer than ${MAX_ID_BYTES} bytes` };
   if (!id.startsWith(PREFIX)) return { ok: false, reason: 'scheme is not "spiffe://" (it is case-sensitive)' };
   if (/[?#]/.test(id)) return { ok: false, reason: 'has a query or fragment' };
   const rest = id.slice(PREFIX.length);
@@ -43,7 +47,7 @@ function parseSpiffeIdUncached(id: string): SpiffeIdParse {
   if (!td) return { ok: false, reason: 'trust domain is missing' };
   if (td.includes('@')) return { ok: false, reason: 'trust domain has a userinfo part' };
   if (td.includes(':')) return { ok: false, reason: 'trust domain has a port' };
-  const tdBad = badChar(td, trustDomainChar);
+  const tdBad = badChar(td, trustDomainChars);
   if (tdBad !== undefined) {
     const why = /[A-Z]/.test(tdBad) ? 'an uppercase letter' : `the character ${JSON.stringify(tdBad)}`;
     return { ok: false, reason: `trust domain has ${why} (allowed: a-z 0-9 . - _)` };
@@ -53,7 +57,7 @@ function parseSpiffeIdUncached(id: string): SpiffeIdParse {
     for (const seg of path.slice(1).split('/')) {
       if (seg === '') return { ok: false, reason: 'path has an empty segment (a "//" or a trailing "/")' };
       if (seg === '.' || seg === '..') return { ok: false, reason: `path has a "${seg}" segment` };
-      const bad = badChar(seg, pathChar);
+      const bad = badChar(seg, pathChars);
       if (bad !== undefined) return { ok: false, reason: `path has the character ${JSON.stringify(bad)} (allowed: A-Z a-z 0-9 . - _)` };
     }
   }
