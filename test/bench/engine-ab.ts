@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Rules from '@ztv/rules';
 import * as current from '@ztv/rules';
-import { buildStream, validateEvent as validate } from './engine-stream';
-import { buildWorld, prng, T0 } from './engine-world';
+import { benchInput, validateEvent as validate } from './engine-stream';
+import { T0 } from './engine-world';
 
 /*
  * `npm run bench:engine:ab [-- <git revision> <events> <rounds>]`: the rule engine of another revision (A: its
@@ -51,9 +51,7 @@ const sides: [string, typeof Rules][] = [
   ['B working tree', current],
 ];
 
-const rand = prng(0x2e7a11);
-const { world, state } = buildWorld(rand, 500, 40, 8);
-const { lines } = buildStream(rand, world, EVENTS);
+const { state, lines } = benchInput(EVENTS);
 const now = new Date(T0 + 60_000);
 const cpuNow = () => {
   const u = process.cpuUsage();

@@ -1,7 +1,7 @@
 import type { ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { buildStream, validateEvent } from './engine-stream';
-import { buildWorld, prng, T0 } from './engine-world';
+import { benchInput, validateEvent } from './engine-stream';
+import { T0 } from './engine-world';
 
 /*
  * `npx tsx test/bench/engine-by-type.ts [<stream events>]`: bench:engine's world and stream, processed in order as the
@@ -10,9 +10,7 @@ import { buildWorld, prng, T0 } from './engine-world';
  * where it goes. Wall clock per event (performance.now adds ≈0.1 µs each); two rounds, a fresh engine each.
  */
 
-const rand = prng(0x2e7a11);
-const { world, state } = buildWorld(rand, 500, 40, 8);
-const { lines } = buildStream(rand, world, Number(process.argv[2] ?? 200_000));
+const { state, lines } = benchInput(Number(process.argv[2] ?? 200_000));
 const now = new Date(T0 + 60_000);
 
 function kindOf(e: ZtvEvent, engine: RuleEngine): string {

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { buildStream, validateEvent } from './engine-stream';
-import { buildWorld, prng, T0 } from './engine-world';
+import { benchInput, validateEvent } from './engine-stream';
+import { T0 } from './engine-world';
 
 /*
  * `npx tsx test/bench/engine-kind-profile.ts <type|kind|all> [<stream events>] [<profile file>]`: engine.process over
@@ -12,9 +12,7 @@ import { buildWorld, prng, T0 } from './engine-world';
  */
 
 const only = process.argv[2] ?? 'flow';
-const rand = prng(0x2e7a11);
-const { world, state } = buildWorld(rand, 500, 40, 8);
-const { lines } = buildStream(rand, world, Number(process.argv[3] ?? 100_000));
+const { state, lines } = benchInput(Number(process.argv[3] ?? 100_000));
 const out = process.argv[4] ?? '/tmp/engine-kind.cpuprofile';
 const now = new Date(T0 + 60_000);
 const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });

@@ -1,7 +1,7 @@
 import { parseZtvEvent, type ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine, type EventRule, type Rule, type StateRule } from '@ztv/rules';
-import { buildStream } from './engine-stream';
-import { buildWorld, prng, T0 } from './engine-world';
+import { benchInput } from './engine-stream';
+import { T0 } from './engine-world';
 
 /*
  * `npx tsx test/bench/engine-profile.ts [<events>]`: where engine.process spends its time, per event type and per
@@ -22,9 +22,7 @@ const EVENTS = Number(process.argv[2] ?? 100_000);
 const BY_TYPE = process.argv.includes('--by-type');
 /** `--plain`: no timers, only validate + process (for `node --cpu-prof`, whose samples then show the engine alone). */
 const PLAIN = process.argv.includes('--plain');
-const rand = prng(0x2e7a11);
-const { world, state } = buildWorld(rand, 500, 40, 8);
-const { lines } = buildStream(rand, world, EVENTS);
+const { state, lines } = benchInput(EVENTS);
 
 /** `type` or, for resources, `k8s.resource <Kind> <op>`: what a row of the table is about. */
 const eventKey = (e: ZtvEvent) => (e.type === 'k8s.resource' ? `resource ${e.data.kind} ${e.data.op}` : e.type);

@@ -1,5 +1,5 @@
 import { safeParseZtvEventJson, ztvEvent, type ZtvEvent } from '@ztv/events';
-import { deploymentObject, hex, pick, pinnedImage, podObject, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
+import { buildWorld, deploymentObject, hex, pick, pinnedImage, podObject, prng, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
 
 /** What the rule-worker does with a record's JSON (services/rule-worker decodeEvent): fast path, zod when in doubt. */
 export function validateEvent(json: unknown): ZtvEvent {
@@ -185,4 +185,17 @@ export function buildStream(r: Rand, w: World, count: number): { lines: string[]
     lines.push(JSON.stringify(ztvEvent.parse(e)));
   }
   return { lines, mix };
+}
+
+/** bench:engine's cluster: 500 namespaces of 8 workloads and 40 Pods each (20,000 Pods). */
+export const BENCH_CLUSTER = { namespaces: 500, podsPerNamespace: 40, workloadsPerNamespace: 8 } as const;
+
+/**
+ * bench:engine's input from its one seed — the world, its state as k8s.resource events, and `events` stream lines — so
+ * that every engine script (bench, A/B, profiles) measures the same events over the same state.
+ */
+export function benchInput(events: number): { world: World; state: ZtvEvent[]; lines: string[]; mix: Record<string, number> } {
+  const rand = prng(0x2e7a11);
+  const { world, state } = buildWorld(rand, BENCH_CLUSTER.namespaces, BENCH_CLUSTER.podsPerNamespace, BENCH_CLUSTER.workloadsPerNamespace);
+  return { world, state, ...buildStream(rand, world, events) };
 }

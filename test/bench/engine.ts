@@ -3,8 +3,8 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { ztvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { buildStream, validateEvent as validate } from './engine-stream';
-import { buildWorld, prng, T0 } from './engine-world';
+import { BENCH_CLUSTER, benchInput, validateEvent as validate } from './engine-stream';
+import { T0 } from './engine-world';
 
 /*
  * `npm run bench:engine [-- <events> <runs>]`: the whole baseline pack over a realistic mix (≈60% flows, 30% audit, 8%
@@ -22,10 +22,6 @@ const EVENTS = Number(process.argv[2] ?? 100_000);
  * over ±0.04 of ratio, and the median of three still moved by ±0.02 between invocations.
  */
 const RUNS = Number(process.argv[3] ?? 7);
-
-const NAMESPACES = 500;
-const PODS_PER_NAMESPACE = 40;
-const WORKLOADS_PER_NAMESPACE = 8;
 
 /*
  * Time is measured twice: this process's CPU time (user + system), which the target is judged on — on a shared
@@ -66,9 +62,7 @@ const gcOf = (t: Took) =>
 const flushGc = () => new Promise((resolve) => setTimeout(resolve, 10));
 const perSecond = (n: number, millis: number) => Math.round((n / millis) * 1000);
 
-const rand = prng(0x2e7a11);
-const { world, state } = buildWorld(rand, NAMESPACES, PODS_PER_NAMESPACE, WORKLOADS_PER_NAMESPACE);
-const { lines, mix } = buildStream(rand, world, EVENTS);
+const { world, state, lines, mix } = benchInput(EVENTS);
 const bytes = lines.reduce((n, l) => n + l.length, 0);
 console.log(
   `generated ${state.length} state objects and ${lines.length} events (${(bytes / lines.length).toFixed(0)} B avg)`,
@@ -236,7 +230,7 @@ const result = {
   gcPauseMicrosPerEvent: Object.fromEntries(Object.entries(median.gcMs ?? {}).map(([k, ms]) => [k, us(ms)])),
   validateOnlyPerSecond: perSecond(n, median.validate.cpuMs),
   zodValidateOnlyPerSecond: perSecond(n, median.zod.cpuMs),
-  state: { namespaces: NAMESPACES, pods: world.pods.length, objects: median.objects },
+  state: { namespaces: BENCH_CLUSTER.namespaces, pods: world.pods.length, objects: median.objects },
   signals: median.signals,
   ruleErrors: median.errors,
   rules: baselineRules.length,
