@@ -1,5 +1,6 @@
 import type { CertData, ZtvEvent } from '@ztv/events';
 import type { StateSlice } from './cluster-state';
+import { isoMillis } from './iso-time';
 
 type Origin = CertData['origin'];
 
@@ -72,15 +73,15 @@ function originInstance(o: Origin): string {
   return `${o.kind}|${ns.length}:${ns}${name.length}:${name}${pod.length}:${pod}${node.length}:${node}${path.length}:${path}`;
 }
 
-const ms = (s: string | undefined) => (s ? Date.parse(s) : undefined);
+const ms = (s: string | undefined) => (s ? isoMillis(s) : undefined);
 
 function recordOf(e: Extract<ZtvEvent, { type: 'cert' }>): CertRecord | undefined {
   const d = e.data;
-  const notAfter = Date.parse(d.notAfter);
+  const notAfter = isoMillis(d.notAfter);
   if (Number.isNaN(notAfter)) return undefined;
   const notBefore = ms(d.notBefore);
   const nb = notBefore !== undefined && !Number.isNaN(notBefore) ? notBefore : undefined;
-  const r: CertRecord = { identity: identityKeyOf(d), data: d, notAfter, observedAt: Date.parse(e.observedAt), seenAt: Date.parse(e.time), eventId: e.id };
+  const r: CertRecord = { identity: identityKeyOf(d), data: d, notAfter, observedAt: isoMillis(e.observedAt), seenAt: isoMillis(e.time), eventId: e.id };
   if (nb !== undefined) {
     r.notBefore = nb;
     r.lifetimeSeconds = (notAfter - nb) / 1000;

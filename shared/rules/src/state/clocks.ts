@@ -1,6 +1,7 @@
 import type { ClockData } from '@ztv/events';
 import type { RulesConfig } from '../config';
 import type { StateSlice } from './cluster-state';
+import { isoMillis } from './iso-time';
 
 export interface ClockReading {
   data: ClockData;
@@ -39,7 +40,7 @@ export const clockSlice: StateSlice<ClockState> = {
       return;
     }
     if (e.type !== 'clock') return;
-    const r: ClockReading = { data: e.data, at: Date.parse(e.time), eventId: e.id };
+    const r: ClockReading = { data: e.data, at: isoMillis(e.time), eventId: e.id };
     let n = s.get(e.data.node);
     if (!n) s.set(e.data.node, (n = {}));
     const slot = e.data.method === 'lease' ? 'lease' : 'precise';

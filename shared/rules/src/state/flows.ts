@@ -1,6 +1,7 @@
 import type { FlowData, FlowEndpoint, ZtvEvent } from '@ztv/events';
 import type { RulesConfig } from '../config';
 import type { StateSlice } from './cluster-state';
+import { isoMillis } from './iso-time';
 
 /** Buckets per window: a sliding window is exact to 1/BUCKETS of its length, and memory per key is bounded. */
 const BUCKETS = 120;
@@ -85,7 +86,7 @@ function add(w: FlowWindow, t: number, count: number, windowMs: number): void {
 
 /** Counts a flow into its key's sliding window (the flows' own time, not the wall clock) and marks a crossing. */
 function countFlow(ws: FlowWindows, key: string, e: Extract<ZtvEvent, { type: 'flow' }>, windowMs: number, limit: number): void {
-  const t = Date.parse(e.time);
+  const t = isoMillis(e.time);
   const w = ws.get(key) ?? { buckets: [], total: 0, lastAt: t };
   ws.delete(key);
   ws.set(key, w);
