@@ -61,11 +61,13 @@ export function endpointSubject(ep: FlowEndpoint, ctx: RuleContext): EndpointSub
   if (ep.workload) {
     name = ep.workload;
     kind = ep.workloadKind ?? kindOfWorkload(ns, name, ctx) ?? (pod && ownerWorkload(pod, ctx)?.kind) ?? 'Workload';
-  } else if (pod && ownerWorkload(pod, ctx)) {
-    ({ kind, name } = ownerWorkload(pod, ctx) as { kind: string; name: string });
-  } else if (ep.pod) {
-    kind = 'Pod';
-    name = ep.pod;
+  } else {
+    const owner = pod && ownerWorkload(pod, ctx);
+    if (owner) ({ kind, name } = owner);
+    else if (ep.pod) {
+      kind = 'Pod';
+      name = ep.pod;
+    }
   }
   if (!kind || !name) return undefined;
   const obj = ctx.state.resources.get(kind, ns, name) ?? pod;
