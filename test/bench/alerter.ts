@@ -14,6 +14,7 @@ import { deleteQueuePrefixes } from '../support/redis';
 import { AlertPipeline } from '../../services/alerter/src/lifecycle/pipeline';
 import { parseRoutingConfig } from '../../services/alerter/src/notify/index';
 import { makeSignal } from '../../services/alerter/src/testing/signals';
+import { countArg, shareArg } from './args';
 
 /*
  * `npm run bench:alerter [-- <signals> <batch> <new-finding-share>]`: signals applied to Postgres per second with their notifications
@@ -34,10 +35,10 @@ import { makeSignal } from '../../services/alerter/src/testing/signals';
  * Target ≥ 10,000 signals/s, judged on the median of three runs of the headline layout. Writes bench-results/alerter.json.
  */
 
-const SIGNALS = Number(process.argv[2] ?? 50_000);
-const BATCH = Number(process.argv[3] ?? 1_000);
+const SIGNALS = countArg(0, 'signals', 50_000);
+const BATCH = countArg(1, 'batch', 1_000);
 /** Share of signals that open a new finding; resolutions are half that, refires a quarter, the rest observations. */
-const NEW_SHARE = Number(process.argv[4] ?? 0.2);
+const NEW_SHARE = shareArg(2, 'new share', 0.2);
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ name: 'bench', level: 'warn' });

@@ -3,6 +3,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { sharedFixture, startTestCollector, type TestCollector } from '../../services/collector/src/test-support';
 import { measureAggregation } from './collector-aggregation';
+import { countArg } from './args';
 
 /*
  * `npm run bench:collector [-- <requests> <clients>]`: events per second the collector accepts (HTTP 200, i.e.
@@ -12,8 +13,8 @@ import { measureAggregation } from './collector-aggregation';
  * Hubble fixtures. Writes bench-results/collector.json and bench-results/flow-aggregation.json.
  */
 
-const REQUESTS = Number(process.argv[2] ?? 300);
-const CLIENTS = Number(process.argv[3] ?? 8);
+const REQUESTS = countArg(0, 'requests', 300);
+const CLIENTS = countArg(1, 'clients', 8);
 const BATCH = 100;
 const TIME_LIMIT_MS = 60_000;
 const kafka = process.env.KAFKA_BROKERS?.split(',').map((b) => b.trim()).filter(Boolean);

@@ -6,6 +6,7 @@ import type * as Rules from '@ztv/rules';
 import * as current from '@ztv/rules';
 import { benchInput, validateEvent as validate } from './engine-stream';
 import { T0 } from './engine-world';
+import { countArg } from './args';
 
 /*
  * `npm run bench:engine:ab [-- <git revision> <events> <rounds>]`: the rule engine of another revision (A: its
@@ -18,8 +19,8 @@ import { T0 } from './engine-world';
  */
 
 const REV = process.argv[2] ?? 'HEAD';
-const EVENTS = Number(process.argv[3] ?? 100_000);
-const ROUNDS = Number(process.argv[4] ?? 3);
+const EVENTS = countArg(1, 'events', 100_000);
+const ROUNDS = countArg(2, 'rounds', 3);
 /** Events per slice: each slice is parsed and validated, then processed by A, then by B, the order rotating. */
 const CHUNK = 1_000;
 

@@ -2,6 +2,7 @@ import type { ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { benchInput, validateEvent } from './engine-stream';
 import { T0 } from './engine-world';
+import { countArg } from './args';
 
 /*
  * `npx tsx test/bench/engine-by-type.ts [<stream events>]`: bench:engine's world and stream, processed in order as the
@@ -10,7 +11,7 @@ import { T0 } from './engine-world';
  * where it goes. Wall clock per event (performance.now adds ≈0.1 µs each); two rounds, a fresh engine each.
  */
 
-const { state, lines } = benchInput(Number(process.argv[2] ?? 200_000));
+const { state, lines } = benchInput(countArg(0, 'events', 200_000));
 const now = new Date(T0 + 60_000);
 
 function kindOf(e: ZtvEvent, engine: RuleEngine): string {

@@ -3,6 +3,7 @@ import { Session } from 'node:inspector/promises';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { benchInput, validateEvent } from './engine-stream';
 import { T0 } from './engine-world';
+import { countArg } from './args';
 
 /*
  * `npx tsx test/bench/engine-kind-profile.ts <type|kind|all> [<stream events>] [<profile file>]`: engine.process over
@@ -12,7 +13,7 @@ import { T0 } from './engine-world';
  */
 
 const only = process.argv[2] ?? 'flow';
-const { state, lines } = benchInput(Number(process.argv[3] ?? 100_000));
+const { state, lines } = benchInput(countArg(1, 'events', 100_000));
 const out = process.argv[4] ?? '/tmp/engine-kind.cpuprofile';
 const now = new Date(T0 + 60_000);
 const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });

@@ -2,6 +2,7 @@ import { parseZtvEvent, type ZtvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine, type EventRule, type Rule, type StateRule } from '@ztv/rules';
 import { benchInput } from './engine-stream';
 import { T0 } from './engine-world';
+import { countArg } from './args';
 
 /*
  * `npx tsx test/bench/engine-profile.ts [<events>]`: where engine.process spends its time, per event type and per
@@ -17,7 +18,7 @@ const cpuNs = () => {
 
 const us = (ns: bigint, n: number) => Number((Number(ns) / 1000 / n).toFixed(2));
 
-const EVENTS = Number(process.argv[2] ?? 100_000);
+const EVENTS = countArg(0, 'events', 100_000);
 /** `--by-type [--only=<type>]`: engine.process alone over each event type in turn, no per-rule timers. `--warm`: after a warm-up pass. */
 const BY_TYPE = process.argv.includes('--by-type');
 /** `--plain`: no timers, only validate + process (for `node --cpu-prof`, whose samples then show the engine alone). */

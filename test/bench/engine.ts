@@ -5,6 +5,7 @@ import { ztvEvent } from '@ztv/events';
 import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
 import { BENCH_CLUSTER, benchInput, validateEvent as validate } from './engine-stream';
 import { T0 } from './engine-world';
+import { countArg } from './args';
 
 /*
  * `npm run bench:engine [-- <events> <runs> <warm-up runs>]`: the whole baseline pack over a realistic mix (≈60% flows,
@@ -14,13 +15,13 @@ import { T0 } from './engine-world';
  * Writes the median of `runs` (default 7, after 5 warm-up runs) to bench-results/engine.json.
  */
 
-const EVENTS = Number(process.argv[2] ?? 100_000);
+const EVENTS = countArg(0, 'events', 100_000);
 /**
  * Independent runs (a fresh engine each, same state and stream); engine.json gets the median by ratio. Seven by
  * default: on a shared machine single runs of the same code spread over ±0.04 of ratio, and the median of three still
  * moved by ±0.02 between invocations.
  */
-const RUNS = Number(process.argv[3] ?? 7);
+const RUNS = countArg(1, 'runs', 7);
 /**
  * Runs that go first and are reported apart: they pay for compiling the engine's code (the JIT), which a rule-worker
  * does once in its first seconds, not per event. Five by default, because V8 optimizes a function only after it has
@@ -30,7 +31,7 @@ const RUNS = Number(process.argv[3] ?? 7);
  * the ratios of five warm-up runs in a row were 0.401, 0.424, 0.453, 0.473, 0.484, then level (0.47–0.49) over the
  * next seven. A worker gets there in about half a million events: seconds.
  */
-const WARMUPS = Math.max(1, Number(process.argv[4] ?? 5));
+const WARMUPS = countArg(2, 'warm-up runs', 5);
 
 /*
  * Time is measured twice: this process's CPU time (user + system), which the target is judged on — on a shared
