@@ -4,8 +4,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Rules from '@ztv/rules';
 import * as current from '@ztv/rules';
-import { benchInput, validateEvent as validate } from './engine-stream';
-import { T0 } from './engine-world';
+import { benchInput, loadedEngine, validateEvent as validate } from './engine-stream';
 import { countArg } from './args';
 
 /*
@@ -53,7 +52,6 @@ const sides: [string, typeof Rules][] = [
 ];
 
 const { state, lines } = benchInput(EVENTS);
-const now = new Date(T0 + 60_000);
 const cpuNow = () => {
   const u = process.cpuUsage();
   return u.user + u.system; // µs
@@ -62,12 +60,7 @@ const cpuNow = () => {
 console.log(`${sides.map(([name]) => name).join(' vs ')}: ${lines.length} events, ${ROUNDS} rounds after a warm-up round (CPU time)`);
 const total = [0, 0];
 for (let round = 0; round <= ROUNDS; round++) {
-  const engines = sides.map(([, L]) => {
-    const engine = new L.RuleEngine({ rules: L.baselineRules, config: L.defaultRulesConfig(), cluster: 'bench', clock: () => now });
-    for (const e of state) engine.load(e);
-    engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
-    return engine;
-  });
+  const engines = sides.map(([, lib]) => loadedEngine(state, lib).engine);
   const spent = [0, 0, 0]; // parse + validate, A, B
   const signals = [0, 0];
   for (let from = 0, slice = 0; from < lines.length; from += CHUNK, slice++) {

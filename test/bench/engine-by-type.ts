@@ -1,7 +1,6 @@
 import type { ZtvEvent } from '@ztv/events';
-import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { benchInput, validateEvent } from './engine-stream';
-import { T0 } from './engine-world';
+import type { RuleEngine } from '@ztv/rules';
+import { benchInput, loadedEngine, validateEvent } from './engine-stream';
 import { countArg } from './args';
 
 /*
@@ -12,7 +11,6 @@ import { countArg } from './args';
  */
 
 const { state, lines } = benchInput(countArg(0, 'events', 200_000));
-const now = new Date(T0 + 60_000);
 
 function kindOf(e: ZtvEvent, engine: RuleEngine): string {
   if (e.type === 'flow') return `flow ${e.source}`;
@@ -25,9 +23,7 @@ function kindOf(e: ZtvEvent, engine: RuleEngine): string {
 }
 
 for (let round = 1; round <= 2; round++) {
-  const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
-  for (const e of state) engine.load(e);
-  engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
+  const { engine } = loadedEngine(state);
   const took = new Map<string, number[]>();
   for (const line of lines) {
     const e = validateEvent(JSON.parse(line));

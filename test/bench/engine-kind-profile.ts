@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { benchInput, validateEvent } from './engine-stream';
-import { T0 } from './engine-world';
+import { benchInput, loadedEngine, validateEvent } from './engine-stream';
 import { countArg } from './args';
 
 /*
@@ -15,10 +13,7 @@ import { countArg } from './args';
 const only = process.argv[2] ?? 'flow';
 const { state, lines } = benchInput(countArg(1, 'events', 100_000));
 const out = process.argv[4] ?? '/tmp/engine-kind.cpuprofile';
-const now = new Date(T0 + 60_000);
-const engine = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
-for (const e of state) engine.load(e);
-engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
+const { engine } = loadedEngine(state);
 
 /** What the rule-worker does with a record (as bench:engine measures it). */
 const decode = (line: string) => validateEvent(JSON.parse(line));

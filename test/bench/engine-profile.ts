@@ -1,7 +1,6 @@
 import { parseZtvEvent, type ZtvEvent } from '@ztv/events';
-import { baselineRules, defaultRulesConfig, RuleEngine, type EventRule, type Rule, type StateRule } from '@ztv/rules';
-import { benchInput } from './engine-stream';
-import { T0 } from './engine-world';
+import { baselineRules, type EventRule, type Rule, type StateRule } from '@ztv/rules';
+import { benchInput, loadedEngine } from './engine-stream';
 import { countArg } from './args';
 
 /*
@@ -52,16 +51,12 @@ function timed(rule: Rule): Rule {
   };
 }
 
-const now = new Date(T0 + 60_000);
 if (process.argv.includes('--warm')) {
-  // Compile the engine's code first (as bench:engine's warm-up run does), on an engine thrown away afterwards.
-  const warm = new RuleEngine({ rules: baselineRules, config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
-  for (const e of state) warm.load(e);
+  // Compile the engine's code first (as bench:engine's warm-up runs do), on an engine thrown away afterwards.
+  const { engine: warm } = loadedEngine(state);
   for (const line of lines) warm.process(parseZtvEvent(JSON.parse(line)));
 }
-const engine = new RuleEngine({ rules: PLAIN || BY_TYPE ? baselineRules : baselineRules.map(timed), config: defaultRulesConfig(), cluster: 'bench', clock: () => now });
-for (const e of state) engine.load(e);
-engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() });
+const { engine } = loadedEngine(state, undefined, PLAIN || BY_TYPE ? baselineRules : baselineRules.map(timed));
 ruleTime.clear();
 
 if (process.argv.includes('--per-event')) {

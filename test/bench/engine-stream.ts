@@ -1,4 +1,6 @@
 import { safeParseZtvEventJson, ztvEvent, type ZtvEvent } from '@ztv/events';
+import * as thisCheckout from '@ztv/rules';
+import type { Rule, RuleEngine } from '@ztv/rules';
 import { buildWorld, deploymentObject, hex, pick, pinnedImage, podObject, prng, resource, stable, T0, type PodInfo, type Rand, type World } from './engine-world';
 
 /** What the rule-worker does with a record's JSON (services/rule-worker decodeEvent): fast path, zod when in doubt. */
@@ -198,4 +200,19 @@ export function benchInput(events: number): { world: World; state: ZtvEvent[]; l
   const rand = prng(0x2e7a11);
   const { world, state } = buildWorld(rand, BENCH_CLUSTER.namespaces, BENCH_CLUSTER.podsPerNamespace, BENCH_CLUSTER.workloadsPerNamespace);
   return { world, state, ...buildStream(rand, world, events) };
+}
+
+/** The engines' clock: a minute after the world's objects were written, as the stream's first event. */
+const benchNow = new Date(T0 + 60_000);
+
+/**
+ * A rule engine as a rule-worker starts one: the default config, `state` loaded and every rule evaluated once. `lib` is
+ * the @ztv/rules it is built from (bench:engine:ab passes another revision's), `rules` its baseline pack unless given.
+ * Returns it with the number of findings that first evaluation opened.
+ */
+export function loadedEngine(state: ZtvEvent[], lib: typeof thisCheckout = thisCheckout, rules: Rule[] = lib.baselineRules): { engine: RuleEngine; findings: number } {
+  const engine = new lib.RuleEngine({ rules, config: lib.defaultRulesConfig(), cluster: 'bench', clock: () => benchNow });
+  for (const e of state) engine.load(e);
+  const findings = engine.evaluateAll({ id: 'bench-start', type: 'tick', time: benchNow.toISOString() }).signals.length;
+  return { engine, findings };
 }

@@ -2,9 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { ztvEvent } from '@ztv/events';
-import { baselineRules, defaultRulesConfig, RuleEngine } from '@ztv/rules';
-import { BENCH_CLUSTER, benchInput, validateEvent as validate } from './engine-stream';
-import { T0 } from './engine-world';
+import { baselineRules } from '@ztv/rules';
+import { BENCH_CLUSTER, benchInput, loadedEngine, validateEvent as validate } from './engine-stream';
 import { countArg } from './args';
 
 /*
@@ -78,7 +77,6 @@ console.log(
   `generated ${state.length} state objects and ${lines.length} events (${(bytes / lines.length).toFixed(0)} B avg)`,
 );
 
-const now = new Date(T0 + 60_000);
 
 interface Run {
   parse: Took;
@@ -96,17 +94,11 @@ interface Run {
 const CHUNK = 1_000;
 
 function run(i: number): Run {
-  const engine = new RuleEngine({
-    rules: baselineRules,
-    config: defaultRulesConfig(),
-    cluster: 'bench',
-    clock: () => now,
-  });
-  let initial = 0;
+  let started!: ReturnType<typeof loadedEngine>;
   const loaded = time(() => {
-    for (const e of state) engine.load(e);
-    initial = engine.evaluateAll({ id: 'bench-start', type: 'tick', time: now.toISOString() }).signals.length;
+    started = loadedEngine(state);
   });
+  const { engine, findings: initial } = started;
   console.log(
     `${i < 0 ? `warm-up run ${-i}/${WARMUPS}` : `run ${i + 1}/${RUNS}`}: loaded ${engine.state.resources.count()} objects and evaluated them (${initial} findings) in ${loaded.cpuMs.toFixed(0)} ms`,
   );
