@@ -238,6 +238,10 @@ describe('e2e: signals → alerter → Postgres → BullMQ → Slack and PagerDu
     await expect
       .poll(pdEvents, { timeout: 15_000, interval: 200 })
       .toEqual([`trigger:${critical.fingerprint}`, `resolve:${critical.fingerprint}`]);
+    // The receiver answers before the worker records the answer: wait for the record too.
+    await expect
+      .poll(() => notification('pager', 'resolve', critical.fingerprint), { timeout: 15_000, interval: 200 })
+      .toMatchObject({ status: 'sent', last_status_code: 202 });
     await expect
       .poll(() => notification('chat', 'resolve', critical.fingerprint), { timeout: 15_000, interval: 200 })
       .toMatchObject({ status: 'sent' });
@@ -259,7 +263,18 @@ describe('e2e: signals → alerter → Postgres → BullMQ → Slack and PagerDu
   });
 
   it('a replay of the whole signal topic by a new consumer group creates nothing new', async () => {
+    // Every delivery settled and recorded (a record lands after its receiver answered), so the counts below are final.
+    await expect
+      .poll(
+        async () =>
+          (
+            await rows<{ n: number }>(`select count(*)::int as n from notifications where status = 'pending'`)
+          )[0]?.n,
+        { timeout: 15_000, interval: 200 },
+      )
+      .toBe(0);
     const before = await counts();
+    expect(before).toMatchObject({ findings: 2, events: 13, notifications: 6 });
     const jobCount = async () => {
       const q = new Queue('notify.deliver', { connection: { url: redisUrl }, prefix });
       const n = await q.getJobCounts('completed', 'failed', 'waiting', 'delayed', 'active');
