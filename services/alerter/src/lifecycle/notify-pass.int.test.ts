@@ -151,16 +151,19 @@ describe('repeat_interval: still-firing repeats from the periodic pass', () => {
       `trigger:${b.fingerprint}`,
       `acknowledge:${b.fingerprint}`,
     ]);
-    expect(await h.rows()).toEqual([
-      'chat:trigger:0:sent::billing',
-      'chat:acknowledge:0:sent::billing',
-      'pager:trigger:0:sent::billing',
-      'pager:acknowledge:0:sent::billing',
-      'chat:trigger:0:sent::payments',
-      'chat:trigger:1:sent::payments',
-      'pager:trigger:0:sent::payments',
-      'pager:trigger:1:sent::payments',
-    ]);
+    // A delivery is recorded just after its receiver answered: poll, as for the receivers above.
+    await expect
+      .poll(() => h.rows(), { timeout: 10_000 })
+      .toEqual([
+        'chat:trigger:0:sent::billing',
+        'chat:acknowledge:0:sent::billing',
+        'pager:trigger:0:sent::billing',
+        'pager:acknowledge:0:sent::billing',
+        'chat:trigger:0:sent::payments',
+        'chat:trigger:1:sent::payments',
+        'pager:trigger:0:sent::payments',
+        'pager:trigger:1:sent::payments',
+      ]);
 
     // The next repeat counts from the last one; a resolve follows it.
     h.skew += 3_500;
@@ -233,13 +236,16 @@ describe('group_by / group_interval: one Slack message per group flush', () => {
     expect(h.slackTitles()[2]).toBe(':white_check_mark: 1 resolved · namespace=payments');
     expect(h.slack.accepted()[2]?.body).toContain('mtls-not-strict');
 
-    expect(await h.rows()).toEqual([
-      'chat:trigger:0:sent:1:billing',
-      'chat:trigger:0:sent:1:payments',
-      'chat:trigger:0:sent:1:payments',
-      'chat:trigger:0:sent:1:payments',
-      'chat:resolve:0:sent:2:payments',
-    ]);
+    // A delivery is recorded just after its receiver answered: poll, as for the receivers above.
+    await expect
+      .poll(() => h.rows(), { timeout: 10_000 })
+      .toEqual([
+        'chat:trigger:0:sent:1:billing',
+        'chat:trigger:0:sent:1:payments',
+        'chat:trigger:0:sent:1:payments',
+        'chat:trigger:0:sent:1:payments',
+        'chat:resolve:0:sent:2:payments',
+      ]);
     expect(h.slack.requests.filter((r) => r.invalid)).toEqual([]);
   });
 });
