@@ -180,7 +180,8 @@ describe('alert pipeline: Postgres outbox → BullMQ → receivers', () => {
     await pipeline.tick();
     await expect.poll(() => slack.accepted().length, { timeout: 10_000 }).toBe(1);
     await pipeline.tick();
-    expect(await statuses()).toEqual(['chat:trigger:sent']);
+    // Recorded just after the receiver answered: polled.
+    await expect.poll(statuses, { timeout: 10_000 }).toEqual(['chat:trigger:sent']);
     expect(slack.requests).toHaveLength(1);
   });
 
