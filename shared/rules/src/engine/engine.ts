@@ -37,6 +37,8 @@ class Step {
   readonly eventCheck: EventRule['check'] | undefined;
   readonly scopesFor: StateRule['scopesFor'] | undefined;
   readonly deferredScopesFor: StateRule['deferredScopesFor'];
+  /** A state rule that reads no slice: its verdicts depend on the resource index (and config and clock) alone. */
+  readonly indexOnly: boolean;
 
   constructor(readonly rule: Rule) {
     this.id = rule.id;
@@ -45,6 +47,7 @@ class Step {
     this.eventCheck = rule.kind === 'event' ? rule.check : undefined;
     this.scopesFor = rule.kind === 'state' ? rule.scopesFor : undefined;
     this.deferredScopesFor = rule.kind === 'state' ? rule.deferredScopesFor : undefined;
+    this.indexOnly = rule.kind === 'state' && !rule.slices?.length;
   }
 }
 
@@ -60,8 +63,12 @@ export class RuleEngine {
   private readonly firing = new Map<string, Map<string, Map<string, Firing>>>();
   /** The rules each event type triggers, in pack order (the match step, done once instead of per event). */
   private readonly rulesByType = new Map<string, Step[]>();
-  /** The same for k8s.resource events of each object kind and op: rules whose resourceKinds or resourceOps leave it out are not asked. */
-  private readonly rulesByKind = new Map<string, { upsert: Step[]; delete: Step[] }>();
+  /**
+   * The same for k8s.resource events of each object kind and op: rules whose resourceKinds or resourceOps leave it out
+   * are not asked. `unchanged`: an upsert the index kept its object for (ClusterState.changedNothing) asks only the
+   * event rules and the state rules that read slices; the others' verdicts cannot have moved.
+   */
+  private readonly rulesByKind = new Map<string, { upsert: Step[]; delete: Step[]; unchanged: Step[] }>();
   /** Scopes to re-check at the next tick (StateRule.deferredScopesFor), per rule id. */
   private readonly deferred = new Map<string, Set<string>>();
 
@@ -91,7 +98,7 @@ export class RuleEngine {
     this.state.apply(event, this.opts.config);
     const ctx = this.context();
     const out: EngineResult = { signals: [], outcomes: [] };
-    const rules = event.type === 'k8s.resource' ? this.rulesForKind(event.data.kind)[event.data.op === 'delete' ? 'delete' : 'upsert'] : (this.rulesByType.get(event.type) ?? []);
+    const rules = event.type === 'k8s.resource' ? this.resourceRules(event) : (this.rulesByType.get(event.type) ?? []);
     for (const step of rules) {
       try {
         if (step.isEvent) {
@@ -178,15 +185,19 @@ export class RuleEngine {
     return out;
   }
 
-  private rulesForKind(kind: string): { upsert: Step[]; delete: Step[] } {
-    let rules = this.rulesByKind.get(kind);
+  /** The rules a k8s.resource event (applied already) asks (see rulesByKind). */
+  private resourceRules(event: ZtvEvent & { type: 'k8s.resource' }): Step[] {
+    let rules = this.rulesByKind.get(event.data.kind);
     if (!rules) {
+      const kind = event.data.kind;
       const all = (this.rulesByType.get('k8s.resource') ?? []).filter(({ rule: r }) => r.kind === 'event' || !r.resourceKinds || r.resourceKinds.includes(kind));
       const forOp = (op: 'upsert' | 'delete') => all.filter(({ rule: r }) => r.kind === 'event' || !r.resourceOps || r.resourceOps.includes(op));
-      rules = { upsert: forOp('upsert'), delete: forOp('delete') };
+      const upsert = forOp('upsert');
+      rules = { upsert, delete: forOp('delete'), unchanged: upsert.filter((s) => !s.indexOnly) };
       this.rulesByKind.set(kind, rules);
     }
-    return rules;
+    if (event.data.op === 'delete') return rules.delete;
+    return this.state.changedNothing(event) ? rules.unchanged : rules.upsert;
   }
 
   private context(): RuleContext {

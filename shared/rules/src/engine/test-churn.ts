@@ -198,8 +198,25 @@ function remove(c: Churn, o: KubeObject): ZtvEvent {
   return resourceEvent(o as never, 'delete', at(c));
 }
 
+/**
+ * A copy of a live object whose status changed in what no rule reads (conditions, container statuses, replica counts)
+ * and whose resourceVersion moved: the update the API server sends most. The state keeps its own object for it.
+ */
+function statusOnly(c: Churn, o: KubeObject): KubeObject {
+  const copy = structuredClone(o);
+  copy.metadata.resourceVersion = String(c.seq);
+  const status: Record<string, unknown> = { ...(copy.status ?? {}) };
+  if (o.kind === 'Pod') {
+    status.conditions = [{ type: 'Ready', status: pick(c.r, ['True', 'False']), lastTransitionTime: at(c) }];
+    status.containerStatuses = (copy.spec?.containers ?? []).map((k: any) => ({ name: k.name, ready: chance(c.r, 0.8), restartCount: c.seq % 5 }));
+  } else status.observedGeneration = c.seq;
+  copy.status = status;
+  return copy;
+}
+
 /** A copy of a live object with one thing about it changed, as a controller or a person would. */
 function mutate(c: Churn, o: KubeObject): KubeObject {
+  if (chance(c.r, 0.3)) return statusOnly(c, o);
   const copy = structuredClone(o);
   const md = copy.metadata;
   const x = c.r();

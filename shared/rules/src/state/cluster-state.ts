@@ -4,6 +4,7 @@ import { asKubeObject, type KubeObject } from './kube-object';
 import type { PodLike } from './workloads';
 import { podTemplatesOf, templateChangeOf } from './pod-templates';
 import { ResourceIndex } from './resource-index';
+import { sameForRules } from './rule-relevant';
 
 /** What the last k8s.resource event did to the object it names: the object before and after it (undefined: absent). */
 export interface ResourceChange {
@@ -59,6 +60,8 @@ export class ClusterState {
   /** Values derived from a few kinds (see memoFor), with the versions of those kinds they were computed at. */
   private readonly lasting = new Map<string, { versions: number[]; value: unknown }>();
   private lastChange: ResourceChange | undefined;
+  /** The last event applied, when it was an upsert the index kept its object for (see changedNothing). */
+  private unchangedBy: ZtvEvent | undefined;
   /** Per namespace, its pod templates as last computed, kept current by the index's change listener (podTemplates). */
   private readonly templates = new Map<string, PodLike[]>();
   /** KeptIndex values (see kept). */
@@ -91,6 +94,7 @@ export class ClusterState {
   /** Applies an event: resource upserts/deletes to the index, every event to each slice. */
   apply(event: ZtvEvent, config: RulesConfig): void {
     this.lastChange = undefined;
+    this.unchangedBy = undefined;
     this.applied++;
     if (event.type === 'k8s.resource') {
       const d = event.data;
@@ -104,8 +108,11 @@ export class ClusterState {
           const same = this.resources.get(d.kind, d.namespace, d.name);
           this.lastChange = same ? { event, before: same, after: same } : { event };
         } else if (obj.kind === d.kind && md?.name === d.name && (md.namespace ?? '') === (d.namespace ?? '')) {
-          const before = this.resources.upsert(obj);
-          this.lastChange = before ? { event, before, after: obj } : { event, after: obj };
+          // An update of nothing the rules read (a Pod's conditions, a Deployment's replica counts) keeps the object
+          // the state has: to the rules the event changed nothing (see rule-relevant.ts and changedNothing).
+          const { before, stored } = this.resources.upsertUnlessSame(obj, sameForRules);
+          if (!stored) this.unchangedBy = event;
+          this.lastChange = before ? { event, before, after: stored ? obj : before } : { event, after: obj };
         } else {
           // An object stored under another identity than the event names leaves the change unknown (see changeOf).
           this.resources.upsert(obj);
@@ -125,6 +132,15 @@ export class ClusterState {
    */
   changeOf(event: ZtvEvent): ResourceChange | undefined {
     return this.lastChange?.event === event ? this.lastChange : undefined;
+  }
+
+  /**
+   * True when `event`, the last event applied, was an upsert that left the resource index as it was: the object it
+   * carries differs from the one stored only in what no rule reads (sameForRules), so the state kept its own. Rules
+   * whose verdicts depend on the index alone need not look at it (RuleEngine.process skips them).
+   */
+  changedNothing(event: ZtvEvent): boolean {
+    return this.unchangedBy === event;
   }
 
   /**

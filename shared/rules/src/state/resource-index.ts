@@ -91,8 +91,23 @@ export class ResourceIndex {
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
   upsert(obj: KubeObject): KubeObject | undefined {
-    this.changed(obj.kind, obj.metadata.namespace);
+    return this.store(obj, undefined).before;
+  }
+
+  /**
+   * upsert, unless the object stored under the same kind, namespace and name is `same` as `obj` (same(stored, obj)):
+   * then the index keeps what it has and nothing changes — no version moves, no listener is called. Returns what was
+   * stored there before, and whether `obj` replaced it.
+   */
+  upsertUnlessSame(obj: KubeObject, same: (stored: KubeObject, obj: KubeObject) => boolean): { before: KubeObject | undefined; stored: boolean } {
+    return this.store(obj, same);
+  }
+
+  private store(obj: KubeObject, same: ((stored: KubeObject, obj: KubeObject) => boolean) | undefined): { before: KubeObject | undefined; stored: boolean } {
     const ns = obj.metadata.namespace ?? CLUSTER;
+    const old = this.byKind.get(obj.kind)?.get(ns)?.get(obj.metadata.name);
+    if (old && same?.(old, obj)) return { before: old, stored: false };
+    this.changed(obj.kind, obj.metadata.namespace);
     let kinds = this.byKind.get(obj.kind);
     if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
     let names = kinds.get(ns);
@@ -100,8 +115,7 @@ export class ResourceIndex {
       kinds.set(ns, (names = new Map()));
       this.namespaceCache = undefined;
     }
-    if (obj.kind === 'Namespace' && !names.has(obj.metadata.name)) this.namespaceCache = undefined;
-    const old = names.get(obj.metadata.name);
+    if (obj.kind === 'Namespace' && !old) this.namespaceCache = undefined;
     // Most updates keep the controller (a status change): the counts stay as they are.
     if (!old || !sameController(old, obj)) {
       if (old) this.countControllers(old, -1);
@@ -109,7 +123,7 @@ export class ResourceIndex {
     }
     names.set(obj.metadata.name, obj);
     for (const l of this.listeners) l(obj.kind, obj.metadata.namespace, obj.metadata.name, old, obj);
-    return old;
+    return { before: old, stored: true };
   }
 
   delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

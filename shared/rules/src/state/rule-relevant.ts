@@ -1,0 +1,61 @@
+import type { KubeObject } from './kube-object';
+
+/*
+ * What the rules read of a Kubernetes object: everything but its `status`, `metadata.resourceVersion` and
+ * `metadata.managedFields` — and of a Pod's status its phase and addresses (state/pods.ts, sidecar-missing). Most
+ * updates the API server sends change nothing else: a Pod's conditions and container statuses, a Deployment's replica
+ * counts. Such an update cannot move any verdict, so the state keeps the object it has (see ClusterState.apply): no
+ * rule is re-checked, no index or cache is touched, and the new copy is not kept. A rule that starts reading another
+ * status field must add it to STATUS_READ (rule-relevant.test.ts evaluates every rule over objects whose other status
+ * fields were changed, and must find the same).
+ */
+
+/** Per kind, the status fields some rule reads; a kind not listed has none read. */
+export const STATUS_READ: Readonly<Record<string, readonly string[]>> = { Pod: ['phase', 'podIP', 'podIPs'] };
+
+/** True when `b` differs from `a` only in what no rule reads (see the file comment). */
+export function sameForRules(a: KubeObject, b: KubeObject): boolean {
+  if (a === b) return true;
+  // Metadata no rule reads and every update changes (managedFields: the collector drops them anyway).
+  if (
+    !sameExcept(a, b, 'status', 'metadata') ||
+    !sameExcept(a.metadata, b.metadata, 'resourceVersion', 'managedFields')
+  )
+    return false;
+  const read = STATUS_READ[b.kind];
+  if (!read) return true;
+  const sa = a.status;
+  const sb = b.status;
+  for (const f of read) if (!jsonEqual(sa?.[f], sb?.[f])) return false;
+  return true;
+}
+
+/** The same own keys with jsonEqual values, leaving out the keys `skip1` and `skip2`. */
+function sameExcept(
+  a: Record<string, unknown>,
+  b: Record<string, unknown>,
+  skip1?: string,
+  skip2?: string,
+): boolean {
+  let keys = 0;
+  for (const k in a) {
+    if (k === skip1 || k === skip2 || !Object.hasOwn(a, k)) continue;
+    if (!Object.hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
+    keys++;
+  }
+  for (const k in b) if (k !== skip1 && k !== skip2 && Object.hasOwn(b, k)) keys--;
+  return keys === 0;
+}
+
+/** Equality of JSON values: the same primitives, arrays of equal elements in order, objects with equal own keys (in any order). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  return sameExcept(a as Record<string, unknown>, b as Record<string, unknown>);
+}
