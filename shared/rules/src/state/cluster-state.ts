@@ -215,7 +215,9 @@ export class ClusterState {
 
   /** The value of a KeptIndex for this state: built on first use, then kept current by the index's change listener. */
   kept<T>(def: KeptIndex<T>): T {
-    if (this.keptValues.has(def)) return this.keptValues.get(def) as T;
+    // One lookup on the hot path (every flow asks): a kept value is never undefined once built.
+    const have = this.keptValues.get(def);
+    if (have !== undefined || this.keptValues.has(def)) return have as T;
     const value = def.build(this.resources);
     this.keptValues.set(def, value);
     this.resources.onChange((kind, ns, name, before, after) => def.changed(value, kind, ns, name, before, after));

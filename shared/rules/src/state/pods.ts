@@ -1,4 +1,5 @@
 import type { ClusterState, KeptIndex } from './cluster-state';
+import { AddressIndex } from './address-index';
 import type { KubeObject } from './kube-object';
 
 /*
@@ -24,7 +25,7 @@ export interface PodDirectory {
   /** namespace → name → entry. */
   byName: Map<string, Map<string, PodEntry>>;
   /** address → the Pod that has it, or the Pods (an array, two or more) when several claim it. */
-  byIp: Map<string, PodEntry | PodEntry[]>;
+  byIp: AddressIndex<PodEntry | PodEntry[]>;
 }
 
 function ipsOf(pod: KubeObject): string[] {
@@ -78,7 +79,7 @@ const sameIps = (a: readonly string[], b: readonly string[]) => a.length === b.l
 /** Pods by namespace and name, and by address (see podEntry, podAtIp). */
 export const podDirectory: KeptIndex<PodDirectory> = {
   build(resources) {
-    const d: PodDirectory = { byName: new Map(), byIp: new Map() };
+    const d: PodDirectory = { byName: new Map(), byIp: new AddressIndex() };
     for (const pod of resources.list('Pod')) add(d, entryOf(pod));
     return d;
   },
