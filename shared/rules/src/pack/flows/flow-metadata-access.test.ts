@@ -44,6 +44,14 @@ describe('flow-metadata-access', () => {
   it('honours metadataAddresses and a reasoned annotation on the pod', () => {
     const custom = new RuleEngine({ rules: [flowMetadataAccess], config: defaultRulesConfig({ metadataAddresses: ['169.254.170.2'] }), cluster: 'test' });
     expect(custom.process(toImds()).signals).toHaveLength(0);
+    expect(custom.process(toImds({ destination: { ip: '169.254.170.2', port: 80 } })).signals).toHaveLength(1);
+    // Addresses are compared as written, after trimming and lower-casing: a configured ' 169.254.170.2 ' is that
+    // address, and a flow's '169.254.170.02' is not it (nor is a configured one with a leading zero the flow's).
+    const padded = new RuleEngine({ rules: [flowMetadataAccess], config: defaultRulesConfig({ metadataAddresses: [' 169.254.170.2 ', '169.254.169.0254'] }), cluster: 'test' });
+    expect(padded.process(toImds({ destination: { ip: '169.254.170.2', port: 80 } })).signals).toHaveLength(1);
+    expect(padded.process(toImds({ destination: { ip: '169.254.170.02', port: 80 } })).signals).toHaveLength(0);
+    expect(padded.process(toImds()).signals).toHaveLength(0);
+    expect(padded.process(toImds({ destination: { ip: '169.254.169.0254', port: 80 } })).signals).toHaveLength(1);
     const e = setup();
     e.process(resourceEvent({
       apiVersion: 'v1',
