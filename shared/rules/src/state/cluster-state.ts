@@ -4,7 +4,7 @@ import { asKubeObject, type KubeObject } from './kube-object';
 import type { PodLike } from './workloads';
 import { podTemplatesOf, templateChangeOf } from './pod-templates';
 import { ResourceIndex } from './resource-index';
-import { sameForRules } from './rule-relevant';
+import { keptForRules, sameForRules } from './rule-relevant';
 
 /** What the last k8s.resource event did to the object it names: the object before and after it (undefined: absent). */
 export interface ResourceChange {
@@ -102,7 +102,9 @@ export class ClusterState {
         const before = this.resources.delete(d.kind, d.namespace, d.name);
         this.lastChange = before ? { event, before } : { event };
       } else {
-        const obj = asKubeObject(d.object);
+        const parsed = asKubeObject(d.object);
+        // What the state keeps of it: the status fields no rule reads are left out (see rule-relevant.ts).
+        const obj = parsed && keptForRules(parsed);
         const md = obj?.metadata;
         if (!obj) {
           const same = this.resources.get(d.kind, d.namespace, d.name);

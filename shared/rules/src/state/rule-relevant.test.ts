@@ -7,7 +7,7 @@ import type { StateRule } from '../engine/types';
 import { baselineRules } from '../pack';
 import { at, resourceEvent } from '../testing';
 import type { KubeObject } from './kube-object';
-import { jsonEqual, sameForRules, STATUS_READ } from './rule-relevant';
+import { jsonEqual, keptForRules, sameForRules, STATUS_READ } from './rule-relevant';
 
 const pod = (): KubeObject => ({
   apiVersion: 'v1',
@@ -202,6 +202,37 @@ describe('sameForRules', () => {
     expect(sameForRules(dep({ readyReplicas: 1 }), dep({ readyReplicas: 1 }, 4))).toBe(false);
   });
 
+  it('keptForRules leaves out the status fields no rule reads, without changing the object it is given', () => {
+    const p = pod();
+    const kept = keptForRules(p);
+    expect(kept).toEqual({
+      ...pod(),
+      status: { phase: 'Running', podIP: '10.1.0.7', podIPs: [{ ip: '10.1.0.7' }] },
+    });
+    expect(kept.metadata).toBe(p.metadata);
+    expect(p).toEqual(pod());
+    expect(sameForRules(p, kept)).toBe(true);
+    // Nothing to leave out: the object itself.
+    const lean = changed((q) => (q.status = { phase: 'Pending' }));
+    expect(keptForRules(lean)).toBe(lean);
+    const noStatus = changed((q) => delete q.status);
+    expect(keptForRules(noStatus)).toBe(noStatus);
+    // A kind whose status no rule reads keeps none.
+    const dep: KubeObject = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 1 },
+      status: { readyReplicas: 1 },
+    };
+    expect(keptForRules(dep)).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web' },
+      spec: { replicas: 1 },
+    });
+  });
+
   it('jsonEqual compares JSON values', () => {
     expect(jsonEqual({ a: [1, { b: 'x' }], c: null }, { c: null, a: [1, { b: 'x' }] })).toBe(true);
     expect(jsonEqual([1, 2], [2, 1])).toBe(false);
@@ -239,7 +270,11 @@ function findings(objects: KubeObject[]): Map<string, string> {
   );
 }
 
-describe('what the rules read of an object (the guard for STATUS_READ)', () => {
+/*
+ * The state keeps only STATUS_READ of a status, so no rule can see the rest: these check that, and that the status
+ * fields it keeps do count.
+ */
+describe('what the rules read of an object', () => {
   it.each([1, 2, 3])(
     'every rule finds the same when the status fields no rule reads change (churn seed %i)',
     (seed) => {
@@ -311,6 +346,11 @@ describe('an update of nothing the rules read', () => {
     engine.process(resourceEvent(first as never));
     const version = engine.state.resources.version;
     expect(rule.asked).toBe(1);
+    // What the state keeps of it: the object without the status fields no rule reads (the event's own is untouched).
+    const kept = engine.state.resources.get('Pod', 'shop', 'web-7d4b9-x2k4q');
+    expect(kept?.status).toEqual({ phase: 'Running', podIP: '10.1.0.7', podIPs: [{ ip: '10.1.0.7' }] });
+    expect(kept?.spec).toBe(first.spec);
+    expect(first.status?.conditions).toHaveLength(1);
 
     const statusUpdate = resourceEvent(
       changed((p) => ((p.metadata.resourceVersion = '101'), (p.status.conditions = []))) as never,
@@ -319,16 +359,16 @@ describe('an update of nothing the rules read', () => {
     expect(out).toEqual({ signals: [], outcomes: [] });
     expect(engine.state.changedNothing(statusUpdate)).toBe(true);
     expect(engine.state.resources.version).toBe(version);
-    expect(engine.state.resources.get('Pod', 'shop', 'web-7d4b9-x2k4q')).toBe(first);
+    expect(engine.state.resources.get('Pod', 'shop', 'web-7d4b9-x2k4q')).toBe(kept);
     // The change it reports is none: the object before is the object after.
-    expect(engine.state.changeOf(statusUpdate)).toMatchObject({ before: first, after: first });
+    expect(engine.state.changeOf(statusUpdate)).toMatchObject({ before: kept, after: kept });
     expect(rule.asked).toBe(1);
 
     // A change the rules read after it is diffed against the object the state kept.
     const relabelled = resourceEvent(changed((p) => (p.metadata.labels.app = 'api')) as never);
     engine.process(relabelled);
     expect(engine.state.changedNothing(relabelled)).toBe(false);
-    expect(engine.state.changeOf(relabelled)?.before).toBe(first);
+    expect(engine.state.changeOf(relabelled)?.before).toBe(kept);
     expect(engine.state.resources.version).toBe(version + 1);
     expect(rule.asked).toBe(2);
   });

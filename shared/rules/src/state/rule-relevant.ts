@@ -5,9 +5,9 @@ import type { KubeObject } from './kube-object';
  * `metadata.managedFields` — and of a Pod's status its phase and addresses (state/pods.ts, sidecar-missing). Most
  * updates the API server sends change nothing else: a Pod's conditions and container statuses, a Deployment's replica
  * counts. Such an update cannot move any verdict, so the state keeps the object it has (see ClusterState.apply): no
- * rule is re-checked, no index or cache is touched, and the new copy is not kept. A rule that starts reading another
- * status field must add it to STATUS_READ (rule-relevant.test.ts evaluates every rule over objects whose other status
- * fields were changed, and must find the same).
+ * rule is re-checked, no index or cache is touched, and the new copy is not kept. Nor does the state keep the status
+ * fields no rule reads (keptForRules). A rule that starts reading another status field must add it to STATUS_READ:
+ * until it does, the state hands it objects without that field, and its own tests fail.
  */
 
 /** Per kind, the status fields some rule reads; a kind not listed has none read. */
@@ -28,6 +28,25 @@ export function sameForRules(a: KubeObject, b: KubeObject): boolean {
   const sb = b.status;
   for (const f of read) if (!jsonEqual(sa?.[f], sb?.[f])) return false;
   return true;
+}
+
+/**
+ * The object as the state keeps it: without the status fields no rule reads (conditions, container statuses — often
+ * a third of a Pod's JSON, and what changes most), so neither memory nor the garbage collector carries them for every
+ * object in the cluster. `obj` itself when it has nothing to leave out; else a shallow copy (`obj` is not changed).
+ */
+export function keptForRules(obj: KubeObject): KubeObject {
+  const status = obj.status;
+  if (status === undefined) return obj;
+  const read = STATUS_READ[obj.kind];
+  let unread = false;
+  for (const f in status) if (!read?.includes(f)) unread = true;
+  if (!unread) return obj;
+  const { status: _unread, ...rest } = obj;
+  if (!read) return rest as KubeObject;
+  const kept: Record<string, unknown> = {};
+  for (const f of read) if (Object.hasOwn(status, f)) kept[f] = status[f];
+  return { ...rest, status: kept } as KubeObject;
 }
 
 /** The same own keys with jsonEqual values, leaving out the keys `skip1` and `skip2`. */
