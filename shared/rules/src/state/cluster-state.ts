@@ -102,9 +102,7 @@ export class ClusterState {
         const before = this.resources.delete(d.kind, d.namespace, d.name);
         this.lastChange = before ? { event, before } : { event };
       } else {
-        const parsed = asKubeObject(d.object);
-        // What the state keeps of it: the status fields no rule reads are left out (see rule-relevant.ts).
-        const obj = parsed && keptForRules(parsed);
+        const obj = asKubeObject(d.object);
         const md = obj?.metadata;
         if (!obj) {
           const same = this.resources.get(d.kind, d.namespace, d.name);
@@ -112,12 +110,13 @@ export class ClusterState {
         } else if (obj.kind === d.kind && md?.name === d.name && (md.namespace ?? '') === (d.namespace ?? '')) {
           // An update of nothing the rules read (a Pod's conditions, a Deployment's replica counts) keeps the object
           // the state has: to the rules the event changed nothing (see rule-relevant.ts and changedNothing).
-          const { before, stored } = this.resources.upsertUnlessSame(obj, sameForRules);
+          // What the state keeps of an object leaves out the status fields no rule reads (keptForRules).
+          const { before, after, stored } = this.resources.upsertUnlessSame(obj, sameForRules, keptForRules);
           if (!stored) this.unchangedBy = event;
-          this.lastChange = before ? { event, before, after: stored ? obj : before } : { event, after: obj };
+          this.lastChange = before ? { event, before, after } : { event, after };
         } else {
           // An object stored under another identity than the event names leaves the change unknown (see changeOf).
-          this.resources.upsert(obj);
+          this.resources.upsert(keptForRules(obj));
         }
       }
     }

@@ -91,22 +91,32 @@ export class ResourceIndex {
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
   upsert(obj: KubeObject): KubeObject | undefined {
-    return this.store(obj, undefined).before;
+    const old = this.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    this.store(obj, old);
+    return old;
   }
 
   /**
    * upsert, unless the object stored under the same kind, namespace and name is `same` as `obj` (same(stored, obj)):
-   * then the index keeps what it has and nothing changes — no version moves, no listener is called. Returns what was
-   * stored there before, and whether `obj` replaced it.
+   * then the index keeps what it has and nothing changes — no version moves, no listener is called. Otherwise it stores
+   * keep(obj), what of `obj` it should hold. Returns what was stored there before and what is there now (`before`
+   * again when nothing changed).
    */
-  upsertUnlessSame(obj: KubeObject, same: (stored: KubeObject, obj: KubeObject) => boolean): { before: KubeObject | undefined; stored: boolean } {
-    return this.store(obj, same);
+  upsertUnlessSame(
+    obj: KubeObject,
+    same: (stored: KubeObject, obj: KubeObject) => boolean,
+    keep: (obj: KubeObject) => KubeObject,
+  ): { before: KubeObject | undefined; after: KubeObject; stored: boolean } {
+    const old = this.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    if (old && same(old, obj)) return { before: old, after: old, stored: false };
+    const kept = keep(obj);
+    this.store(kept, old);
+    return { before: old, after: kept, stored: true };
   }
 
-  private store(obj: KubeObject, same: ((stored: KubeObject, obj: KubeObject) => boolean) | undefined): { before: KubeObject | undefined; stored: boolean } {
+  /** Stores `obj` in place of `old`, what get() finds there now (undefined: nothing). */
+  private store(obj: KubeObject, old: KubeObject | undefined): void {
     const ns = obj.metadata.namespace ?? CLUSTER;
-    const old = this.byKind.get(obj.kind)?.get(ns)?.get(obj.metadata.name);
-    if (old && same?.(old, obj)) return { before: old, stored: false };
     this.changed(obj.kind, obj.metadata.namespace);
     let kinds = this.byKind.get(obj.kind);
     if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
@@ -123,7 +133,6 @@ export class ResourceIndex {
     }
     names.set(obj.metadata.name, obj);
     for (const l of this.listeners) l(obj.kind, obj.metadata.namespace, obj.metadata.name, old, obj);
-    return { before: old, stored: true };
   }
 
   delete(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

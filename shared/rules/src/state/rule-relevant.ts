@@ -40,16 +40,27 @@ export function keptForRules(obj: KubeObject): KubeObject {
   if (status === undefined) return obj;
   const read = STATUS_READ[obj.kind];
   let unread = false;
-  for (const f in status) if (!read?.includes(f)) unread = true;
+  for (const f in status) if (read === undefined || !read.includes(f)) unread = true;
   if (!unread) return obj;
-  const { status: _unread, ...rest } = obj;
-  if (!read) return rest as KubeObject;
-  const kept: Record<string, unknown> = {};
-  for (const f of read) if (Object.hasOwn(status, f)) kept[f] = status[f];
-  return { ...rest, status: kept } as KubeObject;
+  let kept: Record<string, unknown> | undefined;
+  if (read) {
+    kept = {};
+    for (const f of read) if (Object.hasOwn(status, f)) kept[f] = status[f];
+  }
+  // Copied key by key: the objects of a kind get the same keys in the same order, so one shape.
+  const out: Record<string, unknown> = {};
+  for (const k in obj) {
+    if (k !== 'status') out[k] = obj[k];
+    else if (kept) out[k] = kept;
+  }
+  return out as KubeObject;
 }
 
-/** The same own keys with jsonEqual values, leaving out the keys `skip1` and `skip2`. */
+/**
+ * The same keys with jsonEqual values, leaving out the keys `skip1` and `skip2`. For JSON objects (plain, no value
+ * undefined): a key is asked after only when its value reads undefined; inherited keys, if any, are the same on both
+ * sides and compare equal.
+ */
 function sameExcept(
   a: Record<string, unknown>,
   b: Record<string, unknown>,
@@ -58,11 +69,12 @@ function sameExcept(
 ): boolean {
   let keys = 0;
   for (const k in a) {
-    if (k === skip1 || k === skip2 || !Object.hasOwn(a, k)) continue;
-    if (!Object.hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
+    if (k === skip1 || k === skip2) continue;
+    const bv = b[k];
+    if ((bv === undefined && !(k in b)) || !jsonEqual(a[k], bv)) return false;
     keys++;
   }
-  for (const k in b) if (k !== skip1 && k !== skip2 && Object.hasOwn(b, k)) keys--;
+  for (const k in b) if (k !== skip1 && k !== skip2) keys--;
   return keys === 0;
 }
 
