@@ -77,7 +77,6 @@ console.log(
   `generated ${state.length} state objects and ${lines.length} events (${(bytes / lines.length).toFixed(0)} B avg)`,
 );
 
-
 interface Run {
   parse: Took;
   validate: Took;

@@ -82,6 +82,11 @@ function harness(routing: (base: { slack: string; pd: string }) => RoutingConfig
         return first?.type === 'header' ? first.text.text : '';
       }),
     pdActions: () => h.pd.accepted().map((r) => `${r.parsed?.event_action}:${r.parsed?.dedup_key}`),
+    /**
+     * Waits until the notification rows (receiver:kind:repeat:status:group_seq:namespace, in a stable order) are
+     * `expected`: a delivery is recorded just after its receiver answered, so they are polled, as the receivers are.
+     */
+    expectRows: (expected: string[]) => expect.poll(() => h.rows(), { timeout: 10_000 }).toEqual(expected),
     rows: async () =>
       (
         await store.pool.query<{
@@ -151,19 +156,16 @@ describe('repeat_interval: still-firing repeats from the periodic pass', () => {
       `trigger:${b.fingerprint}`,
       `acknowledge:${b.fingerprint}`,
     ]);
-    // A delivery is recorded just after its receiver answered: poll, as for the receivers above.
-    await expect
-      .poll(() => h.rows(), { timeout: 10_000 })
-      .toEqual([
-        'chat:trigger:0:sent::billing',
-        'chat:acknowledge:0:sent::billing',
-        'pager:trigger:0:sent::billing',
-        'pager:acknowledge:0:sent::billing',
-        'chat:trigger:0:sent::payments',
-        'chat:trigger:1:sent::payments',
-        'pager:trigger:0:sent::payments',
-        'pager:trigger:1:sent::payments',
-      ]);
+    await h.expectRows([
+      'chat:trigger:0:sent::billing',
+      'chat:acknowledge:0:sent::billing',
+      'pager:trigger:0:sent::billing',
+      'pager:acknowledge:0:sent::billing',
+      'chat:trigger:0:sent::payments',
+      'chat:trigger:1:sent::payments',
+      'pager:trigger:0:sent::payments',
+      'pager:trigger:1:sent::payments',
+    ]);
 
     // The next repeat counts from the last one; a resolve follows it.
     h.skew += 3_500;
@@ -236,16 +238,13 @@ describe('group_by / group_interval: one Slack message per group flush', () => {
     expect(h.slackTitles()[2]).toBe(':white_check_mark: 1 resolved · namespace=payments');
     expect(h.slack.accepted()[2]?.body).toContain('mtls-not-strict');
 
-    // A delivery is recorded just after its receiver answered: poll, as for the receivers above.
-    await expect
-      .poll(() => h.rows(), { timeout: 10_000 })
-      .toEqual([
-        'chat:trigger:0:sent:1:billing',
-        'chat:trigger:0:sent:1:payments',
-        'chat:trigger:0:sent:1:payments',
-        'chat:trigger:0:sent:1:payments',
-        'chat:resolve:0:sent:2:payments',
-      ]);
+    await h.expectRows([
+      'chat:trigger:0:sent:1:billing',
+      'chat:trigger:0:sent:1:payments',
+      'chat:trigger:0:sent:1:payments',
+      'chat:trigger:0:sent:1:payments',
+      'chat:resolve:0:sent:2:payments',
+    ]);
     expect(h.slack.requests.filter((r) => r.invalid)).toEqual([]);
   });
 });
